@@ -1,0 +1,11 @@
+from django.urls import path
+
+from articles import feeds, views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.ArticleListView.as_view(), name="list"),
+    path("articles/feed/", feeds.ArticleFeed(), name="feed"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+]

@@ -1,0 +1,40 @@
+import pytest
+from django.core.management import call_command
+
+from articles.demo import FrontMatterError, parse_article_file
+from articles.models import Article
+from forum.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_publishes_the_demo_article_once(settings):
+    settings.DEBUG = True
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    article = Article.objects.get()
+    assert article.slug == "belarus-urges-truce"
+    assert article.is_published()
+    assert article.title == "Belarus Urges ‘Truce’ as Putin’s Closest Ally Calls for War to End"
+
+
+def test_load_demo_creates_demo_accounts_only_in_debug(settings):
+    settings.DEBUG = False
+    call_command("load_demo")
+    assert not User.objects.exists()
+
+    settings.DEBUG = True
+    call_command("load_demo")
+
+    assert set(User.objects.values_list("username", flat=True)) == {"editor", "moderator", "reader"}
+    assert User.objects.get(username="editor").groups.filter(name="Editors").exists()
+
+
+def test_front_matter_error_names_the_line(tmp_path):
+    path = tmp_path / "broken.md"
+    path.write_text("---\ntitle: x\nthis line has no colon\n---\nbody\n", encoding="utf-8")
+
+    with pytest.raises(FrontMatterError, match=r"line 3: expected 'key: value'"):
+        parse_article_file(path)

@@ -1,0 +1,56 @@
+import uuid
+
+import pytest
+
+from tests.factories import ArticleFactory, EditorFactory, ModeratorFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(settings):
+    """Give each test its own cache namespace: parallel workers share one Redis in the PostgreSQL pass."""
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    for config in caches.values():
+        config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def other_reader(db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def editor(db):
+    return EditorFactory(username="edith")
+
+
+@pytest.fixture
+def moderator(db):
+    return ModeratorFactory(username="charlie")
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(title="Belarus urges truce", slug="belarus-urges-truce")
+
+
+@pytest.fixture
+def mailbox(settings):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    return mail.outbox
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser journeys share one Chromium; keep them on one worker so they do not fight for the two cores.
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -1,0 +1,83 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "news.example",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # Only what a fresh shell would have: nothing the test session itself set may leak into the check.
+    clean_env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TRIBUNE_VAR_DIR"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "news.example"}, "SECRET_KEY is not set"),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS is not set"),
+        ({"DEBUG": "false"}, "SECRET_KEY and ALLOWED_HOSTS is not set"),
+    ],
+)
+def test_production_refuses_to_start_without_secrets(env, missing):
+    result = run_manage("check", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Tribune refuses to start: DEBUG is off and {missing}."
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_harden_cookies_and_static_files():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+        "s.STORAGES['staticfiles']['BACKEND'])"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "31536000",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    ]
+
+
+def test_malformed_boolean_fails_loudly():
+    result = run_manage("check", env={"DEBUG": "perhaps"})
+
+    assert result.returncode != 0
+    assert "perhaps" in result.stderr
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="SQLite pass"
+)
+def test_sqlite_queues_concurrent_writers():
+    options = settings.DATABASES["default"]["OPTIONS"]
+
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
+    assert "journal_mode=WAL" in options["init_command"]
