@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "forum.accounts",
     "articles",
+    "forum.comments",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +192,11 @@ STORAGES = {
         )
     },
 }
+
+# Discussions.
+COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
+COMMENTS_DISPLAY_DEPTH = env.int("COMMENTS_DISPLAY_DEPTH", default=8)
+COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 
 SITE_NAME = env.str("SITE_NAME", default="Tribune")
 SITE_DESCRIPTION = env.str(

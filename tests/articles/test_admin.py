@@ -7,10 +7,10 @@ from tests.factories import ArticleFactory, EditorFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_editors_group_may_manage_articles_only():
+def test_editors_group_may_manage_articles_and_read_comments():
     codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
 
-    assert codenames == {"add_article", "change_article", "delete_article", "view_article"}
+    assert codenames == {"add_article", "change_article", "delete_article", "view_article", "view_comment"}
 
 
 def test_moderators_group_exists():

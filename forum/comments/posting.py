@@ -1,0 +1,205 @@
+"""Every write to comments goes through these functions: views, the admin, importers and (later) an API.
+
+They validate, take the thread lock that keeps django-mptt's tree consistent, keep the article's comment
+count true, and send the events of signals.py once the write is done.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from articles.models import Article
+from forum.comments import signals
+from forum.comments.models import MAX_BODY_LENGTH, Comment, Vote
+
+DUPLICATE_WINDOW = timedelta(minutes=1)
+
+
+def edit_window() -> timedelta:
+    return timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
+
+
+def clean_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ValidationError({"body": _("Write something before posting.")}, code="empty")
+    if len(body) > MAX_BODY_LENGTH:
+        raise ValidationError(
+            {
+                "body": _("A comment can be at most %(max)s characters long; this one has %(length)s.")
+                % {"max": f"{MAX_BODY_LENGTH:,}", "length": f"{len(body):,}"}
+            },
+            code="too_long",
+        )
+    return body
+
+
+def check_permission(action: str, user, article: Article, comment: Comment | None = None) -> None:
+    """Let other apps veto a reader's write (suspensions, locked threads) with a PermissionDenied."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Log in to take part in the discussion."))
+    signals.checking_permission.send(
+        sender=Comment, action=action, user=user, article=article, comment=comment
+    )
+
+
+def check_article_open(article: Article) -> None:
+    if not article.is_published():
+        raise PermissionDenied(_("This article is not published."))
+    if not article.comments_open:
+        raise PermissionDenied(_("Comments are closed on this article."))
+
+
+def check_parent(article: Article, parent: Comment) -> None:
+    if parent.article_id != article.pk:
+        raise ValidationError({"parent": _("That comment belongs to another article.")}, code="wrong_article")
+    if not parent.is_public:
+        raise ValidationError({"parent": _("That comment can no longer be answered.")}, code="not_public")
+    if parent.replies_locked or parent.get_ancestors().filter(replies_locked=True).exists():
+        raise PermissionDenied(_("This thread is locked: no new replies."))
+
+
+def decide_status(comment: Comment) -> str:
+    answers = [answer for _receiver, answer in signals.deciding_status.send(sender=Comment, comment=comment)]
+    return Comment.Status.PENDING if Comment.Status.PENDING in answers else Comment.Status.PUBLISHED
+
+
+def find_duplicate(comment: Comment) -> Comment | None:
+    return (
+        Comment.objects.filter(
+            article_id=comment.article_id,
+            author_id=comment.author_id,
+            parent_id=comment.parent_id,
+            body=comment.body,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+class DuplicateComment(ValidationError):
+    def __init__(self, existing: Comment):
+        super().__init__({"body": _("You have just posted this comment.")}, code="duplicate")
+        self.existing = existing
+
+
+def post_comment(*, article: Article, author, body: str, parent: Comment | None = None) -> Comment:
+    check_permission("post", author, article, parent)
+    check_article_open(article)
+    comment = Comment(article=article, author=author, parent=parent, body=clean_body(body))
+    if parent is not None:
+        check_parent(article, parent)
+    comment.status = decide_status(comment)
+
+    with transaction.atomic():
+        if parent is None:
+            Comment.objects.lock_new_thread()
+        else:
+            Comment.objects.lock_thread(parent.tree_id)
+        # Checked under the lock, so two clicks of one button store one comment.
+        duplicate = find_duplicate(comment)
+        if duplicate is not None:
+            raise DuplicateComment(duplicate)
+        comment.save()
+        refresh_comment_count(article.pk)
+    signals.comment_posted.send(sender=Comment, comment=comment)
+    return comment
+
+
+def can_edit(comment: Comment, user) -> bool:
+    return (
+        user.is_authenticated
+        and comment.author_id == user.pk
+        and comment.status in (Comment.Status.PUBLISHED, Comment.Status.PENDING)
+        and timezone.now() - comment.created_at <= edit_window()
+    )
+
+
+def edit_comment(*, comment: Comment, user, body: str) -> Comment:
+    if comment.author_id != getattr(user, "pk", None):
+        raise PermissionDenied(_("You can only edit your own comments."))
+    check_permission("edit", user, comment.article, comment)
+    if not can_edit(comment, user):
+        raise PermissionDenied(
+            _("Comments can be edited for %(minutes)s minutes after posting.")
+            % {"minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES}
+        )
+    body = clean_body(body)
+    if body == comment.body:
+        return comment
+    comment.body = body
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    signals.comment_edited.send(sender=Comment, comment=comment)
+    return comment
+
+
+def can_delete(comment: Comment, user) -> bool:
+    return user.is_authenticated and comment.author_id == user.pk and comment.status != Comment.Status.DELETED
+
+
+def delete_comment(*, comment: Comment, user) -> bool:
+    """Delete one's own comment. Returns True when the row was removed, False when it became a placeholder."""
+    if not can_delete(comment, user):
+        raise PermissionDenied(_("You can only delete your own comments."))
+    check_permission("delete", user, comment.article, comment)
+    with transaction.atomic():
+        Comment.objects.lock_thread(comment.tree_id)
+        comment.refresh_from_db()
+        removed = comment.is_leaf_node()
+        if removed:
+            comment.delete()
+        else:
+            # The tree stays intact: replies keep their parent, the text goes.
+            comment.status = Comment.Status.DELETED
+            comment.body = ""
+            comment.save(update_fields=["status", "body"])
+        refresh_comment_count(comment.article_id)
+    signals.comment_deleted.send(sender=Comment, comment=comment, removed=removed)
+    return removed
+
+
+def toggle_vote(*, comment: Comment, user) -> bool:
+    """Up-vote a comment, or take the vote back. Returns whether the reader's vote now stands."""
+    check_permission("vote", user, comment.article, comment)
+    if comment.author_id == user.pk:
+        raise PermissionDenied(_("You cannot vote for your own comment."))
+    if not comment.is_public:
+        raise PermissionDenied(_("Only published comments can be voted on."))
+    with transaction.atomic():
+        deleted, _rows = Vote.objects.filter(comment=comment, user=user).delete()
+        if deleted:
+            voted = False
+        else:
+            Vote.objects.create(comment=comment, user=user)
+            voted = True
+        Comment.objects.filter(pk=comment.pk).update(score=F("score") + (1 if voted else -1))
+    comment.refresh_from_db(fields=["score"])
+    signals.comment_voted.send(sender=Comment, comment=comment, user=user, voted=voted)
+    return voted
+
+
+def set_status(*, comment: Comment, status: str, actor=None, reason: str = "") -> Comment:
+    """Change a comment's visibility (moderation, spam checks). Never touches the tree."""
+    old_status = comment.status
+    if old_status == status:
+        return comment
+    with transaction.atomic():
+        comment.status = status
+        comment.save(update_fields=["status"])
+        refresh_comment_count(comment.article_id)
+    signals.comment_status_changed.send(
+        sender=Comment, comment=comment, old_status=old_status, new_status=status, actor=actor, reason=reason
+    )
+    return comment
+
+
+def refresh_comment_count(article_id: int) -> None:
+    count = Comment.objects.filter(article_id=article_id).public().count()
+    Article.objects.filter(pk=article_id).update(comment_count=count)
