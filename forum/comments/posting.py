@@ -89,7 +89,11 @@ class DuplicateComment(ValidationError):
         self.existing = existing
 
 
-def post_comment(*, article: Article, author, body: str, parent: Comment | None = None) -> Comment:
+def post_comment(
+    *, article: Article, author, body: str, parent: Comment | None = None, context: dict | None = None
+) -> Comment:
+    """Store a new comment or reply. `context` carries facts about the request (ip, user agent, form timing)
+    for the listeners of comment_posted, such as the spam check."""
     check_permission("post", author, article, parent)
     check_article_open(article)
     comment = Comment(article=article, author=author, parent=parent, body=clean_body(body))
@@ -108,7 +112,9 @@ def post_comment(*, article: Article, author, body: str, parent: Comment | None 
             raise DuplicateComment(duplicate)
         comment.save()
         refresh_comment_count(article.pk)
-    signals.comment_posted.send(sender=Comment, comment=comment)
+        # Inside the transaction: listeners record their work (an outbox row) atomically with the comment
+        # and enqueue it with transaction.on_commit.
+        signals.comment_posted.send(sender=Comment, comment=comment, context=context or {})
     return comment
 
 
@@ -135,8 +141,9 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
         return comment
     comment.body = body
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "edited_at"])
-    signals.comment_edited.send(sender=Comment, comment=comment)
+    with transaction.atomic():
+        comment.save(update_fields=["body", "edited_at"])
+        signals.comment_edited.send(sender=Comment, comment=comment)
     return comment
 
 
@@ -161,7 +168,7 @@ def delete_comment(*, comment: Comment, user) -> bool:
             comment.body = ""
             comment.save(update_fields=["status", "body"])
         refresh_comment_count(comment.article_id)
-    signals.comment_deleted.send(sender=Comment, comment=comment, removed=removed)
+        signals.comment_deleted.send(sender=Comment, comment=comment, removed=removed)
     return removed
 
 
@@ -194,9 +201,14 @@ def set_status(*, comment: Comment, status: str, actor=None, reason: str = "") -
         comment.status = status
         comment.save(update_fields=["status"])
         refresh_comment_count(comment.article_id)
-    signals.comment_status_changed.send(
-        sender=Comment, comment=comment, old_status=old_status, new_status=status, actor=actor, reason=reason
-    )
+        signals.comment_status_changed.send(
+            sender=Comment,
+            comment=comment,
+            old_status=old_status,
+            new_status=status,
+            actor=actor,
+            reason=reason,
+        )
     return comment
 
 

@@ -1,8 +1,8 @@
 """Comment events. Other apps (moderation, notifications, spam) listen; this app imports none of them.
 
-Every event is sent after the write is committed to the transaction, from the functions in posting.py:
-one place, so that later work (live updates, an API) sees every change. Receivers that enqueue work use
-`transaction.on_commit`.
+Every event is sent from the functions in posting.py (one place, so that later work such as live updates or an
+API sees every change), inside the transaction of the write: a receiver that records work in the database
+(an outbox row) does so atomically with the comment, and enqueues the task with `transaction.on_commit`.
 """
 
 from django.dispatch import Signal
@@ -16,7 +16,7 @@ checking_permission = Signal()
 # for review (pre-moderation); the strictest answer wins.
 deciding_status = Signal()
 
-comment_posted = Signal()  # comment
+comment_posted = Signal()  # comment, context (dict: ip, user_agent, honeypot, seconds_to_submit, ...)
 comment_edited = Signal()  # comment
 comment_deleted = Signal()  # comment (still in memory when removed for good), removed: bool
 comment_voted = Signal()  # comment, user, voted: bool
