@@ -58,3 +58,22 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(EditorFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """Creates comments through the model (tree fields by django-mptt); tests of the posting rules call
+    forum.comments.posting directly."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    article = factory.SubFactory(ArticleFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n}.")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        parent = kwargs.get("parent")
+        if parent is not None:
+            kwargs["article"] = parent.article
+        return super()._create(model_class, *args, **kwargs)

@@ -75,6 +75,7 @@ class Comment(MPTTModel):
         DELETED = "deleted", _("Deleted by its author")
 
     SHOWN_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.DELETED)
+    EDITABLE_STATUSES = (Status.PUBLISHED, Status.PENDING)
 
     article = models.ForeignKey(
         "articles.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"

@@ -16,12 +16,9 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 from forum.comments import signals
 from forum.comments.models import MAX_BODY_LENGTH, Comment, Vote
+from forum.comments.rules import can_delete, can_edit
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
-
-
-def edit_window() -> timedelta:
-    return timedelta(minutes=settings.COMMENTS_EDIT_WINDOW_MINUTES)
 
 
 def clean_body(body: str) -> str:
@@ -118,15 +115,6 @@ def post_comment(
     return comment
 
 
-def can_edit(comment: Comment, user) -> bool:
-    return (
-        user.is_authenticated
-        and comment.author_id == user.pk
-        and comment.status in (Comment.Status.PUBLISHED, Comment.Status.PENDING)
-        and timezone.now() - comment.created_at <= edit_window()
-    )
-
-
 def edit_comment(*, comment: Comment, user, body: str) -> Comment:
     if comment.author_id != getattr(user, "pk", None):
         raise PermissionDenied(_("You can only edit your own comments."))
@@ -145,10 +133,6 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
         comment.save(update_fields=["body", "edited_at"])
         signals.comment_edited.send(sender=Comment, comment=comment)
     return comment
-
-
-def can_delete(comment: Comment, user) -> bool:
-    return user.is_authenticated and comment.author_id == user.pk and comment.status != Comment.Status.DELETED
 
 
 def delete_comment(*, comment: Comment, user) -> bool:

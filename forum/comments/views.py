@@ -1,0 +1,245 @@
+"""Thin views over posting.py and threads.py. Every write works as a plain form (POST, then a redirect to
+`#comment-<id>`) and, when htmx asks, answers with the fragment to swap in."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from articles.models import Article
+from forum.comments import posting, threads
+from forum.comments.forms import CommentForm, EditForm
+from forum.comments.models import Comment
+from forum.comments.rules import can_edit
+
+
+def get_article(slug: str) -> Article:
+    return get_object_or_404(Article.objects.published(), slug=slug)
+
+
+def get_comment_for_user(user, slug: str, pk: int) -> Comment:
+    """A comment this reader may open: 404 for comments of unpublished articles and for those the reader may
+    not see (someone else's pending comment, spam)."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("article", "author"), pk=pk, article__slug=slug
+    )
+    if not comment.article.is_published():
+        raise Http404("No published article at this address.")
+    if (
+        not Comment.objects.filter(pk=comment.pk).visible_to(user).exists()
+        and not comment.get_children().exists()
+    ):
+        raise Http404("No comment at this address.")
+    return comment
+
+
+def article_url(comment: Comment, user, sort: str = threads.DEFAULT_SORT) -> str:
+    page = threads.page_of_thread(comment, user, sort)
+    query = []
+    if sort != threads.DEFAULT_SORT:
+        query.append(f"sort={sort}")
+    if page > 1:
+        query.append(f"page={page}")
+    suffix = f"?{'&'.join(query)}" if query else ""
+    return f"{comment.article.get_absolute_url()}{suffix}#comment-{threads.anchor_on_article_page(comment)}"
+
+
+def refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or None
+    if request.htmx:
+        return render(request, "comments/_refused.html", {"message": message}, status=403)
+    raise exc
+
+
+def render_thread(
+    request: HttpRequest, article: Article, comment: Comment, status: int = 200
+) -> HttpResponse:
+    discussion = threads.thread(article, comment.tree_id, request.user, sort=request.POST.get("sort"))
+    discussion.highlight = comment.pk
+    return render(request, "comments/_thread.html", {"discussion": discussion}, status=status)
+
+
+@login_required
+@require_POST
+def post(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_article(slug)
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid():
+        parent_id = form.cleaned_data["parent"]
+        if parent_id is not None:
+            parent = Comment.objects.filter(pk=parent_id).first()
+            if parent is None:
+                form.add_error(None, ValidationError(_("The comment you are replying to no longer exists.")))
+    if form.is_valid():
+        form.reply_to = parent
+        try:
+            comment = posting.post_comment(
+                article=article,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                context=form.request_context(request),
+            )
+        except PermissionDenied as exc:
+            return refused(request, exc)
+        except posting.DuplicateComment as exc:
+            form.add_error(None, exc)
+            return form_error(request, article, form, parent, status=409)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if request.htmx:
+                response = render_thread(request, article, comment, status=201)
+                response["HX-Trigger"] = "comment-posted"
+                return response
+            return redirect(article_url(comment, request.user))
+    return form_error(request, article, form, parent, status=400)
+
+
+def form_error(request, article, form, parent, status) -> HttpResponse:
+    form.reply_to = parent
+    if request.htmx:
+        response = render(
+            request,
+            "comments/_form.html",
+            {"form": form, "article": article, "reply_to": parent},
+            status=status,
+        )
+        # The form answers in place, wherever a successful post would have gone.
+        response["HX-Retarget"] = f"#reply-form-{parent.pk}" if parent is not None else "#comment-form"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    if parent is not None:
+        discussion = threads.subtree(parent, request.user)
+        return render(
+            request,
+            "comments/permalink.html",
+            {
+                "article": article,
+                "discussion": discussion,
+                "reply_form": form,
+                "back_url": article_url(parent, request.user),
+            },
+            status=status,
+        )
+    return render(
+        request, "articles/article_detail.html", {"article": article, "comment_form": form}, status=status
+    )
+
+
+@require_GET
+def permalink(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_comment_for_user(request.user, slug, pk)
+    discussion = threads.subtree(comment, request.user, sort=request.GET.get("sort"))
+    context = {
+        "article": comment.article,
+        "discussion": discussion,
+        "back_url": article_url(comment, request.user),
+    }
+    if "reply" in request.GET and request.user.is_authenticated and comment.is_public:
+        context["reply_form"] = CommentForm(reply_to=comment)
+    return render(request, "comments/permalink.html", context)
+
+
+@require_GET
+def reply_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_comment_for_user(request.user, slug, pk)
+    if not request.htmx:
+        return redirect(f"{comment.get_absolute_url()}?reply#reply-form")
+    if not request.user.is_authenticated:
+        return render(request, "comments/_login_to_reply.html", {"comment": comment})
+    form = CommentForm(reply_to=comment)
+    return render(
+        request, "comments/_form.html", {"form": form, "article": comment.article, "reply_to": comment}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_comment_for_user(request.user, slug, pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(_("You can only edit your own comments."))
+    if not can_edit(comment, request.user):
+        return refused(request, PermissionDenied(_("The time to edit this comment has passed.")))
+    form = EditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            posting.edit_comment(comment=comment, user=request.user, body=form.cleaned_data["body"])
+        except PermissionDenied as exc:
+            return refused(request, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if request.htmx:
+                return render_thread(request, comment.article, comment)
+            return redirect(article_url(comment, request.user))
+    template = "comments/_edit_form.html" if request.htmx else "comments/edit.html"
+    status = 400 if form.errors else 200
+    return render(
+        request, template, {"form": form, "comment": comment, "article": comment.article}, status=status
+    )
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_comment_for_user(request.user, slug, pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(_("You can only delete your own comments."))
+    try:
+        removed = posting.delete_comment(comment=comment, user=request.user)
+    except PermissionDenied as exc:
+        return refused(request, exc)
+    if request.htmx:
+        if removed and comment.level == 0:
+            return HttpResponse("")
+        return render_thread(request, comment.article, comment)
+    if removed and comment.parent_id:
+        return redirect(article_url(comment.parent, request.user))
+    return redirect(
+        article_url(comment, request.user)
+        if not removed
+        else comment.article.get_absolute_url() + "#discussion"
+    )
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_comment_for_user(request.user, slug, pk)
+    try:
+        voted = posting.toggle_vote(comment=comment, user=request.user)
+    except PermissionDenied as exc:
+        return refused(request, exc)
+    if request.htmx:
+        return render(
+            request, "comments/_vote.html", {"comment": comment, "voted": voted, "article": comment.article}
+        )
+    return redirect(article_url(comment, request.user))
+
+
+@require_GET
+def threads_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The next page of top-level threads, for "Load more"."""
+    article = get_article(slug)
+    discussion = threads.discussion_page(
+        article, request.user, sort=request.GET.get("sort"), page_number=request.GET.get("page", 1)
+    )
+    if not request.htmx:
+        return redirect(f"{article.get_absolute_url()}?{request.GET.urlencode()}#discussion")
+    return render(request, "comments/_threads_page.html", {"discussion": discussion, "article": article})
+
+
+@require_GET
+def continue_thread(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_comment_for_user(request.user, slug, pk)
+    if not request.htmx:
+        return redirect(comment.get_absolute_url())
+    discussion = threads.continuation(comment, request.user, sort=request.GET.get("sort"))
+    return render(
+        request, "comments/_continuation.html", {"discussion": discussion, "article": comment.article}
+    )
