@@ -45,6 +45,24 @@ def check_tree(rows: list[tuple[int, int | None, int, int, int]], tree_id: int) 
             problems.append(TreeProblem(tree_id, f"comment {pk} lies outside its parent {parent_id}"))
         if level != parent[4] + 1:
             problems.append(TreeProblem(tree_id, f"comment {pk} has level {level}, its parent {parent[4]}"))
+    problems += _check_nesting(rows, tree_id)
+    return problems
+
+
+def _check_nesting(rows, tree_id: int) -> list[TreeProblem]:
+    """The node that most closely encloses a comment's bounds must be its parent."""
+    problems = []
+    open_nodes: list[tuple] = []
+    for row in sorted(rows, key=lambda r: r[2]):
+        pk, parent_id, lft, _rght, _level = row
+        while open_nodes and open_nodes[-1][3] < lft:
+            open_nodes.pop()
+        enclosing = open_nodes[-1][0] if open_nodes else None
+        if enclosing != parent_id:
+            problems.append(
+                TreeProblem(tree_id, f"comment {pk} lies inside {enclosing}, but its parent is {parent_id}")
+            )
+        open_nodes.append(row)
     return problems
 
 

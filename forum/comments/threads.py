@@ -9,7 +9,6 @@ into a flat list of nodes with open/close markers, which one template loop rende
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -73,14 +72,19 @@ class Discussion:
     article: Article
     sort: str
     nodes: list[Node]
-    page: Page | None = None
+    page_number: int = 1
+    has_more: bool = False
     focus: Comment | None = None
     ancestors: list[Comment] = field(default_factory=list)
     highlight: int | None = None  # a comment to move focus to (just posted or edited)
 
     @property
-    def has_more(self) -> bool:
-        return self.page is not None and self.page.has_next()
+    def next_page(self) -> int:
+        return self.page_number + 1
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page_number - 1 if self.page_number > 1 else None
 
     @cached_property
     def base_url(self) -> str:
@@ -195,15 +199,26 @@ def _tree_comments(tree_ids: list[int]) -> QuerySet[Comment]:
 def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_number=1) -> Discussion:
     """One page of top-level threads with all their replies, in a constant number of queries."""
     sort = parse_sort(sort)
+    number = parse_page(page_number)
+    per_page = settings.COMMENTS_THREADS_PER_PAGE
     roots = Comment.objects.for_article(article).roots().visible_to(user).order_by(*SORTS[sort])
-    page = Paginator(roots.values_list("tree_id", flat=True), settings.COMMENTS_THREADS_PER_PAGE).get_page(
-        page_number
-    )
-    tree_ids = list(page.object_list)
+    # One row past the page tells whether there is more, without a COUNT query.
+    start = (number - 1) * per_page
+    tree_ids = list(roots.values_list("tree_id", flat=True)[start : start + per_page + 1])
+    has_more = len(tree_ids) > per_page
+    tree_ids = tree_ids[:per_page]
     comments = list(_tree_comments(tree_ids)) if tree_ids else []
     nodes = build_nodes(comments, user, sort)
     attach_viewer_state(nodes, user)
-    return Discussion(article=article, sort=sort, nodes=nodes, page=page)
+    return Discussion(article=article, sort=sort, nodes=nodes, page_number=number, has_more=has_more)
+
+
+def parse_page(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 1)
 
 
 def subtree(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:

@@ -86,10 +86,10 @@ def post(request: HttpRequest, slug: str) -> HttpResponse:
         except PermissionDenied as exc:
             return refused(request, exc)
         except posting.DuplicateComment as exc:
-            form.add_error(None, exc)
+            add_posting_error(form, exc)
             return form_error(request, article, form, parent, status=409)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_posting_error(form, exc)
         else:
             if request.htmx:
                 response = render_thread(request, article, comment, status=201)
@@ -99,7 +99,15 @@ def post(request: HttpRequest, slug: str) -> HttpResponse:
     return form_error(request, article, form, parent, status=400)
 
 
+def add_posting_error(form, exc: ValidationError) -> None:
+    """Show posting's errors on the body field, or above the form for anything else (the parent)."""
+    for field, messages in exc.message_dict.items():
+        form.add_error("body" if field == "body" else None, messages)
+
+
 def form_error(request, article, form, parent, status) -> HttpResponse:
+    if parent is not None and parent.article_id != article.pk:
+        parent = None
     form.reply_to = parent
     if request.htmx:
         response = render(
@@ -172,7 +180,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             return refused(request, exc)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_posting_error(form, exc)
         else:
             if request.htmx:
                 return render_thread(request, comment.article, comment)

@@ -1,0 +1,300 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from articles.models import Article
+from forum.comments import posting
+from forum.comments.integrity import check_all_trees
+from forum.comments.models import Comment, Vote
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def post(article, author, body="A considered view.", parent=None):
+    return posting.post_comment(article=article, author=author, body=body, parent=parent)
+
+
+def test_post_top_level_comment_roots_its_own_tree(article, reader):
+    first = post(article, reader, "First")
+    second = post(article, reader, "Second")
+
+    assert (first.level, first.lft, first.rght) == (0, 1, 2)
+    assert first.tree_id != second.tree_id
+    assert check_all_trees() == []
+
+
+def test_reply_appends_as_last_child(article, reader, other_reader):
+    root = post(article, reader, "Root")
+    first = post(article, other_reader, "First reply", parent=root)
+    second = post(article, reader, "Second reply", parent=root)
+
+    root.refresh_from_db()
+    assert list(root.get_children()) == [first, second]
+    assert (second.level, second.tree_id) == (1, root.tree_id)
+    assert check_all_trees() == []
+
+
+def test_post_renders_markdown_with_line_breaks_and_safe_links(article, reader):
+    comment = post(article, reader, "Two lines\ntyped.\n\nNew paragraph with https://example.com/a")
+
+    assert comment.body_html == (
+        "<p>Two lines<br>\ntyped.</p>\n<p>New paragraph with "
+        '<a href="https://example.com/a" rel="nofollow ugc noopener noreferrer">https://example.com/a</a></p>'
+    )
+
+
+@pytest.mark.parametrize("body", ["", "   \n\t  "])
+def test_empty_body_is_refused(article, reader, body):
+    with pytest.raises(ValidationError) as excinfo:
+        post(article, reader, body)
+
+    assert excinfo.value.message_dict == {"body": ["Write something before posting."]}
+    assert not Comment.objects.exists()
+
+
+def test_body_over_ten_thousand_characters_is_refused(article, reader):
+    with pytest.raises(ValidationError) as excinfo:
+        post(article, reader, "x" * 10_001)
+
+    assert excinfo.value.message_dict == {
+        "body": ["A comment can be at most 10,000 characters long; this one has 10,001."]
+    }
+
+
+def test_body_of_exactly_ten_thousand_characters_is_accepted(article, reader):
+    assert len(post(article, reader, "x" * 10_000).body) == 10_000
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"status": Article.Status.DRAFT}, "This article is not published."),
+        ({"comments_open": False}, "Comments are closed on this article."),
+    ],
+)
+def test_closed_or_unpublished_article_refuses_comments(reader, changes, message):
+    article = ArticleFactory(**changes)
+
+    with pytest.raises(PermissionDenied, match=message):
+        post(article, reader)
+
+
+def test_scheduled_article_refuses_comments(reader):
+    article = ArticleFactory(published_at=timezone.now() + timezone.timedelta(hours=1))
+
+    with pytest.raises(PermissionDenied, match="This article is not published"):
+        post(article, reader)
+
+
+def test_anonymous_cannot_post(article):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(PermissionDenied, match="Log in"):
+        post(article, AnonymousUser())
+
+
+def test_parent_in_another_article_is_refused(article, reader):
+    elsewhere = CommentFactory()
+
+    with pytest.raises(ValidationError) as excinfo:
+        post(article, reader, parent=elsewhere)
+
+    assert excinfo.value.message_dict == {"parent": ["That comment belongs to another article."]}
+
+
+@pytest.mark.parametrize("status", ["hidden", "spam", "pending", "deleted"])
+def test_parent_not_publicly_visible_is_refused(article, reader, status):
+    parent = CommentFactory(article=article, status=status)
+
+    with pytest.raises(ValidationError) as excinfo:
+        post(article, reader, parent=parent)
+
+    assert excinfo.value.message_dict == {"parent": ["That comment can no longer be answered."]}
+
+
+def test_reply_below_a_locked_comment_is_refused(article, reader):
+    locked = CommentFactory(article=article, replies_locked=True)
+    child = CommentFactory(parent=locked)
+
+    with pytest.raises(PermissionDenied, match="This thread is locked"):
+        post(article, reader, parent=child)
+
+
+def test_same_body_within_a_minute_stores_one_comment(article, reader, time_machine):
+    time_machine.move_to("2027-03-01T10:00:00Z", tick=False)
+    first = post(article, reader, "Same words")
+
+    with pytest.raises(posting.DuplicateComment) as excinfo:
+        post(article, reader, "Same words")
+
+    assert excinfo.value.existing == first
+    assert Comment.objects.count() == 1
+
+
+def test_same_body_after_a_minute_is_a_new_comment(article, reader, time_machine):
+    time_machine.move_to("2027-03-01T10:00:00Z", tick=False)
+    post(article, reader, "Same words")
+    time_machine.move_to("2027-03-01T10:01:01Z", tick=False)
+
+    post(article, reader, "Same words")
+
+    assert Comment.objects.count() == 2
+
+
+def test_comment_count_follows_public_comments(article, reader):
+    comment = post(article, reader)
+    post(article, reader, "Another", parent=comment)
+    article.refresh_from_db()
+    assert article.comment_count == 2
+
+    posting.set_status(comment=comment, status=Comment.Status.HIDDEN)
+
+    article.refresh_from_db()
+    assert article.comment_count == 1
+
+
+def test_pending_vote_from_a_listener_holds_the_comment(article, reader):
+    from forum.comments.signals import deciding_status
+
+    def hold(sender, comment, **kwargs):
+        return Comment.Status.PENDING
+
+    deciding_status.connect(hold)
+    try:
+        comment = post(article, reader)
+    finally:
+        deciding_status.disconnect(hold)
+
+    article.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert article.comment_count == 0
+
+
+def test_permission_veto_from_a_listener_refuses_the_post(article, reader):
+    from forum.comments.signals import checking_permission
+
+    def suspended(sender, action, user, **kwargs):
+        raise PermissionDenied("Your account is suspended.")
+
+    checking_permission.connect(suspended)
+    try:
+        with pytest.raises(PermissionDenied, match="suspended"):
+            post(article, reader)
+    finally:
+        checking_permission.disconnect(suspended)
+    assert not Comment.objects.exists()
+
+
+def test_author_edits_within_the_window(article, reader, time_machine):
+    time_machine.move_to("2027-03-01T10:00:00Z", tick=False)
+    comment = post(article, reader, "Frist")
+    time_machine.move_to("2027-03-01T10:14:00Z", tick=False)
+
+    posting.edit_comment(comment=comment, user=reader, body="First, *corrected*")
+
+    comment.refresh_from_db()
+    assert comment.body_html == "<p>First, <em>corrected</em></p>"
+    assert comment.edited_at == timezone.now()
+
+
+def test_edit_after_the_window_is_refused(article, reader, time_machine):
+    time_machine.move_to("2027-03-01T10:00:00Z", tick=False)
+    comment = post(article, reader, "Original")
+    time_machine.move_to("2027-03-01T10:15:01Z", tick=False)
+
+    with pytest.raises(PermissionDenied, match="15 minutes"):
+        posting.edit_comment(comment=comment, user=reader, body="Changed")
+
+    comment.refresh_from_db()
+    assert comment.body == "Original"
+
+
+def test_editing_someone_elses_comment_is_refused(article, reader, other_reader):
+    comment = post(article, reader, "Mine")
+
+    with pytest.raises(PermissionDenied, match="your own"):
+        posting.edit_comment(comment=comment, user=other_reader, body="Theirs now")
+
+
+def test_edit_to_empty_is_refused_and_keeps_the_text(article, reader):
+    comment = post(article, reader, "Keep me")
+
+    with pytest.raises(ValidationError):
+        posting.edit_comment(comment=comment, user=reader, body="  ")
+
+    comment.refresh_from_db()
+    assert comment.body == "Keep me"
+
+
+def test_delete_leaf_removes_it_and_keeps_the_tree_valid(article, reader, other_reader):
+    root = post(article, other_reader, "Root")
+    leaf = post(article, reader, "Leaf", parent=root)
+    sibling = post(article, other_reader, "Sibling", parent=root)
+
+    removed = posting.delete_comment(comment=leaf, user=reader)
+
+    root.refresh_from_db()
+    assert removed is True
+    assert list(root.get_children()) == [sibling]
+    assert check_all_trees() == []
+
+
+def test_delete_with_replies_leaves_a_placeholder(article, reader, other_reader):
+    parent = post(article, reader, "Parent")
+    reply = post(article, other_reader, "Reply", parent=parent)
+
+    removed = posting.delete_comment(comment=parent, user=reader)
+
+    parent.refresh_from_db()
+    assert removed is False
+    assert (parent.status, parent.body, parent.body_html) == ("deleted", "", "")
+    assert list(parent.get_children()) == [reply]
+    assert check_all_trees() == []
+
+
+def test_deleting_someone_elses_comment_is_refused(article, reader, other_reader):
+    comment = post(article, reader)
+
+    with pytest.raises(PermissionDenied):
+        posting.delete_comment(comment=comment, user=other_reader)
+
+    assert Comment.objects.filter(pk=comment.pk, status="published").exists()
+
+
+def test_vote_toggles_and_drives_the_score(article, reader, other_reader):
+    comment = post(article, reader)
+
+    assert posting.toggle_vote(comment=comment, user=other_reader) is True
+    assert comment.score == 1
+    assert posting.toggle_vote(comment=comment, user=other_reader) is False
+    assert comment.score == 0
+    assert not Vote.objects.exists()
+
+
+def test_one_vote_per_reader(article, reader):
+    comment = post(article, reader)
+    voters = UserFactory.create_batch(3)
+
+    for voter in voters:
+        posting.toggle_vote(comment=comment, user=voter)
+
+    assert comment.score == 3
+    assert Vote.objects.filter(comment=comment).count() == 3
+
+
+def test_voting_for_ones_own_comment_is_refused(article, reader):
+    comment = post(article, reader)
+
+    with pytest.raises(PermissionDenied, match="your own comment"):
+        posting.toggle_vote(comment=comment, user=reader)
+
+
+def test_set_status_never_touches_the_tree(article, reader, other_reader):
+    root = post(article, reader)
+    post(article, other_reader, "Reply", parent=root)
+    before = list(Comment.objects.values_list("pk", "tree_id", "lft", "rght", "level"))
+
+    posting.set_status(comment=root, status=Comment.Status.HIDDEN)
+
+    assert list(Comment.objects.values_list("pk", "tree_id", "lft", "rght", "level")) == before

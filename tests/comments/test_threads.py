@@ -1,0 +1,190 @@
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from forum.comments import threads
+from forum.comments.models import Comment
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_time(minutes: int):
+    return timezone.now() - timezone.timedelta(hours=1) + timezone.timedelta(minutes=minutes)
+
+
+def ids(nodes):
+    return [node.comment.pk for node in nodes]
+
+
+@pytest.fixture
+def tree(article):
+    """root ─┬─ a ── a1
+          └─ b
+    other"""
+    root = CommentFactory(article=article, created_at=make_time(0))
+    a = CommentFactory(parent=root, created_at=make_time(1))
+    a1 = CommentFactory(parent=a, created_at=make_time(2))
+    b = CommentFactory(parent=root, created_at=make_time(3))
+    other = CommentFactory(article=article, created_at=make_time(4))
+    return {"root": root, "a": a, "a1": a1, "b": b, "other": other}
+
+
+def test_page_lists_threads_in_tree_order_with_close_markers(article, tree):
+    page = threads.discussion_page(article, AnonymousUser())
+
+    assert ids(page.nodes) == [tree[k].pk for k in ("root", "a", "a1", "b", "other")]
+    assert [n.close_count for n in page.nodes] == [0, 0, 1, 1, 0]
+    assert [n.reply_count for n in page.nodes] == [3, 1, 0, 0, 0]
+
+
+def test_newest_sort_applies_to_threads_and_siblings(article, tree):
+    page = threads.discussion_page(article, AnonymousUser(), sort="newest")
+
+    assert ids(page.nodes) == [tree[k].pk for k in ("other", "root", "b", "a", "a1")]
+
+
+def test_top_sort_orders_by_votes_then_time(article, tree):
+    Comment.objects.filter(pk=tree["b"].pk).update(score=5)
+    Comment.objects.filter(pk=tree["other"].pk).update(score=2)
+
+    page = threads.discussion_page(article, AnonymousUser(), sort="top")
+
+    assert ids(page.nodes) == [tree[k].pk for k in ("other", "root", "b", "a", "a1")]
+
+
+def test_unknown_sort_falls_back_to_oldest(article, tree):
+    assert threads.discussion_page(article, AnonymousUser(), sort="nonsense").sort == "oldest"
+
+
+def test_hidden_comment_with_replies_is_a_placeholder_for_readers(article, tree, other_reader):
+    Comment.objects.filter(pk=tree["a"].pk).update(status=Comment.Status.HIDDEN)
+
+    page = threads.discussion_page(article, other_reader)
+
+    node = next(n for n in page.nodes if n.comment.pk == tree["a"].pk)
+    assert node.placeholder == "hidden"
+    assert tree["a1"].pk in ids(page.nodes)
+
+
+def test_author_of_a_hidden_comment_still_reads_it(article, tree):
+    Comment.objects.filter(pk=tree["a"].pk).update(status=Comment.Status.HIDDEN)
+
+    page = threads.discussion_page(article, tree["a"].author)
+
+    assert next(n for n in page.nodes if n.comment.pk == tree["a"].pk).placeholder == ""
+
+
+def test_spam_leaf_is_left_out_for_readers(article, tree):
+    Comment.objects.filter(pk=tree["b"].pk).update(status=Comment.Status.SPAM)
+
+    page = threads.discussion_page(article, AnonymousUser())
+
+    assert tree["b"].pk not in ids(page.nodes)
+    assert page.nodes[0].reply_count == 2
+
+
+def test_pending_comment_is_shown_to_its_author_only(article, tree, other_reader):
+    pending = CommentFactory(parent=tree["b"], status=Comment.Status.PENDING)
+
+    assert pending.pk in ids(threads.discussion_page(article, pending.author).nodes)
+    assert pending.pk not in ids(threads.discussion_page(article, other_reader).nodes)
+
+
+def test_moderator_sees_everything_without_placeholders(article, tree, moderator):
+    Comment.objects.filter(pk=tree["a"].pk).update(status=Comment.Status.HIDDEN)
+    Comment.objects.filter(pk=tree["b"].pk).update(status=Comment.Status.SPAM)
+
+    page = threads.discussion_page(article, moderator)
+
+    assert len(page.nodes) == 5
+    assert all(node.placeholder == "" for node in page.nodes)
+
+
+def test_threads_are_paginated_by_fifty_top_level_comments(article, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    roots = [CommentFactory(article=article, created_at=make_time(i)) for i in range(3)]
+    reply = CommentFactory(parent=roots[2])
+
+    first = threads.discussion_page(article, AnonymousUser())
+    second = threads.discussion_page(article, AnonymousUser(), page_number=2)
+
+    assert ids(first.nodes) == [roots[0].pk, roots[1].pk]
+    assert first.has_more
+    assert ids(second.nodes) == [roots[2].pk, reply.pk]
+    assert not second.has_more
+
+
+def test_replies_below_the_display_depth_continue_elsewhere(article, settings):
+    settings.COMMENTS_DISPLAY_DEPTH = 3
+    chain = [CommentFactory(article=article)]
+    for _ in range(4):
+        chain.append(CommentFactory(parent=chain[-1]))
+
+    page = threads.discussion_page(article, AnonymousUser())
+
+    assert ids(page.nodes) == [c.pk for c in chain[:3]]
+    assert page.nodes[2].continue_thread
+    assert page.nodes[2].reply_count == 2
+    assert chain[4].level == 4  # stored at its true place
+
+
+def test_continuation_renders_the_rest_of_the_thread(article, settings):
+    settings.COMMENTS_DISPLAY_DEPTH = 3
+    chain = [CommentFactory(article=article)]
+    for _ in range(4):
+        chain.append(CommentFactory(parent=chain[-1]))
+
+    rest = threads.continuation(chain[2], AnonymousUser())
+
+    assert ids(rest.nodes) == [chain[3].pk, chain[4].pk]
+    assert rest.ancestors == chain[:3]
+
+
+def test_page_of_thread_finds_a_later_page(article, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    roots = [CommentFactory(article=article, created_at=make_time(i)) for i in range(5)]
+    reply = CommentFactory(parent=roots[4])
+
+    assert threads.page_of_thread(reply, AnonymousUser()) == 3
+    assert threads.page_of_thread(roots[0], AnonymousUser(), sort="newest") == 3
+
+
+def build_discussion(article, total: int) -> None:
+    authors = UserFactory.create_batch(5)
+    roots = [CommentFactory(article=article, author=authors[i % 5]) for i in range(max(1, total // 5))]
+    made = len(roots)
+    index = 0
+    while made < total:
+        parent = roots[index % len(roots)]
+        child = CommentFactory(parent=parent, author=authors[index % 5])
+        if made + 1 < total:
+            CommentFactory(parent=child, author=authors[(index + 1) % 5])
+            made += 1
+        made += 1
+        index += 1
+
+
+@pytest.mark.parametrize("total", [10, 500])
+def test_article_page_query_count_is_constant(client, article, reader, total, django_assert_num_queries):
+    build_discussion(article, total)
+    client.force_login(reader)
+
+    # session, user, article, the reader's permissions (user, groups), the page's roots, their trees, votes
+    with django_assert_num_queries(8):
+        response = client.get(article.get_absolute_url())
+
+    assert len(re.findall(r'<article class="comment', response.content.decode())) == min(
+        total, Comment.objects.filter(tree_id__in=Comment.objects.roots().values("tree_id")[:50]).count()
+    )
+
+
+@pytest.mark.parametrize("total", [10, 500])
+def test_anonymous_article_page_query_count_is_constant(client, article, total, django_assert_num_queries):
+    build_discussion(article, total)
+
+    # article, the page's roots, their trees
+    with django_assert_num_queries(3):
+        client.get(article.get_absolute_url())
