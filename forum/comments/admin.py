@@ -30,7 +30,6 @@ class CommentAdmin(MPTTModelAdmin):
         "import_id",
     )
     fields = (*readonly_fields[:4], "body", *readonly_fields[4:])
-    mptt_level_indent = 16
     list_per_page = 100
     actions = []
 
@@ -39,7 +38,8 @@ class CommentAdmin(MPTTModelAdmin):
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment: Comment) -> str:
-        return comment.body[:80] or "—"
+        # Rows come in tree order; the dashes show each reply's depth.
+        return "— " * comment.level + (comment.body[:80] or "·")
 
     @admin.display(description=_("author"))
     def display_author(self, comment: Comment) -> str:

@@ -19,5 +19,4 @@ def discussion(context, article) -> dict:
         "article": article,
         "discussion": page,
         "form": context.get("comment_form") or CommentForm(),
-        "sorts": [("oldest", "Oldest"), ("newest", "Newest"), ("top", "Top")],
     }
