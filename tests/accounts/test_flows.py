@@ -112,3 +112,25 @@ def test_admin_login_goes_through_allauth(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_password_reset_sends_a_working_link(client, reader, mailbox):
+    client.post("/accounts/password/reset/", {"email": reader.email})
+
+    link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+/)", mailbox[0].body).group(1)
+    form_url = client.get(link)["Location"]
+    response = client.post(
+        form_url, {"password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"}
+    )
+
+    reader.refresh_from_db()
+    assert response.status_code == 302
+    assert reader.check_password("a-new-long-passphrase")
+
+
+def test_account_pages_carry_the_site_look(client):
+    html = client.get("/accounts/signup/").content.decode()
+
+    assert 'class="site-header"' in html
+    assert 'class="account-panel"' in html
+    assert 'label for="id_display_name"' in html
