@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tribune
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run worker test test-postgres test-sqlite lint format browser bench clean
+.PHONY: install run worker test test-postgres test-sqlite lint format browser node bench clean
 
 install: $(STAMP)
 
@@ -38,9 +38,20 @@ browser:
 	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "make: the browser tests need Debian's chromium at $(CHROMIUM): apt-get install chromium" >&2; exit 1; fi; }
 
-test: install browser test-postgres test-sqlite
+# axe-core (npm registry, locked in package-lock.json) is injected into pages by the accessibility tests.
+# `npm ci` runs again whenever package.json or the lock is newer than the installed tree.
+NODE_STAMP := node_modules/.installed-stamp
 
-test-postgres: install
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: the accessibility tests need Node.js and npm: apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+test: install browser node test-postgres test-sqlite
+
+test-postgres: install node
 	DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \
 	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider
 
@@ -57,4 +68,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) var/static
+	rm -rf $(VENV) var/static node_modules

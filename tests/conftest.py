@@ -16,6 +16,7 @@ def isolated_cache(settings):
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
+    """PBKDF2 costs a quarter of a second per user made; tests need a hash, not its strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

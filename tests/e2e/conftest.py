@@ -32,22 +32,84 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+@pytest.fixture(scope="session")
+def migrated_groups(django_db_setup, django_db_blocker):
+    """The groups and their permissions as the data migrations left them, by natural key."""
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        groups = {group.name: [] for group in Group.objects.all()}
+        for name, app_label, codename in Group.objects.filter(permissions__isnull=False).values_list(
+            "name", "permissions__content_type__app_label", "permissions__codename"
+        ):
+            groups[name].append((app_label, codename))
+    return groups
+
+
+@pytest.fixture(autouse=True)
+def restore_migrated_groups(migrated_groups, transactional_db):
+    """The live server only sees committed data, so browser tests are transactional, and the database is
+    flushed after each of them: content types and permissions come back (post_migrate), the groups that data
+    migrations made do not. Put them back, whatever ran before on this worker."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
+
+    for name, permissions in migrated_groups.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created and permissions:
+            wanted = Q(pk__in=[])
+            for app_label, codename in permissions:
+                wanted |= Q(content_type__app_label=app_label, codename=codename)
+            group.permissions.set(Permission.objects.filter(wanted))
+
+
+def new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     page = context.new_page()
     page.set_default_timeout(20_000)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = new_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def page_without_js(browser, live_server):
+    """A reader whose browser runs no JavaScript: plain forms and links must do everything."""
+    page = new_page(browser, live_server, java_script_enabled=False)
+    yield page
+    page.context.close()
+
+
+def log_in(page, user, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("Login").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 @pytest.fixture
 def login(page):
-    def log_in(user, password):
-        page.goto("/accounts/login/")
-        page.get_by_label("Login").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign In").click()
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return lambda user, password: log_in(page, user, password)
 
-    return log_in
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Log a user in through a session cookie, for journeys that are not about the login form."""
+    from django.conf import settings
+    from django.test import Client
+
+    def sign_in_as(user):
+        client = Client()
+        client.force_login(user)
+        name = settings.SESSION_COOKIE_NAME
+        page.context.add_cookies(
+            [{"name": name, "value": client.cookies[name].value, "url": live_server.url}]
+        )
+
+    return sign_in_as
