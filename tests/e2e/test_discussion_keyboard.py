@@ -205,3 +205,19 @@ def test_deleting_a_thread_with_the_keyboard_moves_focus_to_the_next_thread(
 
     expect(comment(page, own.pk)).to_have_count(0)
     expect(comment(page, last.pk)).to_be_focused()
+
+
+def test_an_empty_comment_is_refused_in_place_with_the_focus_on_the_field(page, sign_in, reader, article):
+    sign_in(reader)
+    page.goto(article.get_absolute_url())
+    tab_to(page, page.get_by_label("Comment", exact=True))
+    page.keyboard.type("  ")
+    tab_to(page, page.get_by_role("button", name="Post comment"))
+
+    page.keyboard.press("Enter")
+
+    field = page.get_by_label("Comment", exact=True)
+    expect(page.locator("#comment-form").get_by_role("alert")).to_have_text("Write something before posting.")
+    expect(field).to_be_focused()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    assert not Comment.objects.filter(article=article).exists()
