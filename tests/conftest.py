@@ -4,6 +4,22 @@ import pytest
 
 from tests.factories import ArticleFactory, EditorFactory, ModeratorFactory, UserFactory
 
+# The groups (and their permissions, by natural key) that the data migrations made, noted as soon as the test
+# database is migrated: a transactional test flushes them, and the browser tests put them back.
+MIGRATED_GROUPS: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        MIGRATED_GROUPS.update({group.name: [] for group in Group.objects.all()})
+        for name, app_label, codename in Group.objects.filter(permissions__isnull=False).values_list(
+            "name", "permissions__content_type__app_label", "permissions__codename"
+        ):
+            MIGRATED_GROUPS[name].append((app_label, codename))
+
 
 @pytest.fixture(autouse=True)
 def isolated_cache(settings):

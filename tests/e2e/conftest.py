@@ -4,6 +4,8 @@ import os
 
 import pytest
 
+from tests.conftest import MIGRATED_GROUPS
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,29 +34,15 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def migrated_groups(django_db_setup, django_db_blocker):
-    """The groups and their permissions as the data migrations left them, by natural key."""
-    from django.contrib.auth.models import Group
-
-    with django_db_blocker.unblock():
-        groups = {group.name: [] for group in Group.objects.all()}
-        for name, app_label, codename in Group.objects.filter(permissions__isnull=False).values_list(
-            "name", "permissions__content_type__app_label", "permissions__codename"
-        ):
-            groups[name].append((app_label, codename))
-    return groups
-
-
 @pytest.fixture(autouse=True)
-def restore_migrated_groups(migrated_groups, transactional_db):
+def restore_migrated_groups(transactional_db):
     """The live server only sees committed data, so browser tests are transactional, and the database is
-    flushed after each of them: content types and permissions come back (post_migrate), the groups that data
-    migrations made do not. Put them back, whatever ran before on this worker."""
+    flushed after each of them (and after any other transactional test on this worker): content types and
+    permissions come back (post_migrate), the groups that data migrations made do not. Put them back."""
     from django.contrib.auth.models import Group, Permission
     from django.db.models import Q
 
-    for name, permissions in migrated_groups.items():
+    for name, permissions in MIGRATED_GROUPS.items():
         group, created = Group.objects.get_or_create(name=name)
         if created and permissions:
             wanted = Q(pk__in=[])
