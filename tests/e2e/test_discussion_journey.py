@@ -321,3 +321,27 @@ def test_an_inline_reply_keeps_the_order_the_reader_chose(page, sign_in, reader,
     page.locator(f"#reply-slot-{opening.pk}").get_by_role("button", name="Post reply").click()
 
     expect(replies).to_have_text(["The newest reply.", "A newer reply.", "An older reply."])
+
+
+DEEP_REPLY_BUG = (
+    "views.article_url() sends the reader to the article page at the reply's ancestor at the display depth "
+    "(anchor_on_article_page), where the new reply is behind 'Continue this thread': after posting (or "
+    "editing) a reply below the display depth without JavaScript, the reader does not see it"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=DEEP_REPLY_BUG)
+def test_a_reply_below_the_display_depth_is_shown_after_posting_without_javascript(
+    page_without_js, reader, article, deep_thread
+):
+    page = page_without_js
+    log_in(page, reader, PASSWORD)
+    page.goto(f"{deep_thread[4].get_absolute_url()}?reply")
+    page.get_by_label("Reply", exact=True).fill("Alice answers from deep down.")
+
+    page.get_by_role("button", name="Post reply").click()
+
+    page.wait_for_url(lambda url: "?reply" not in url)
+    reply = Comment.objects.get(body="Alice answers from deep down.")
+    assert reply.level == 5
+    assert page.locator(f"#comment-{reply.pk}").count() == 1, f"{page.url} does not show the new reply"
