@@ -345,3 +345,18 @@ def test_a_reply_below_the_display_depth_is_shown_after_posting_without_javascri
     reply = Comment.objects.get(body="Alice answers from deep down.")
     assert reply.level == 5
     assert page.locator(f"#comment-{reply.pk}").count() == 1, f"{page.url} does not show the new reply"
+
+
+def test_the_first_comment_replaces_no_comments_yet_without_a_page_load(page, sign_in, reader, article):
+    sign_in(reader)
+    page.goto(article.get_absolute_url())
+    mark_document(page)
+    expect(page.locator(".no-comments")).to_have_text("No comments yet.")
+
+    page.get_by_label("Comment", exact=True).fill("The very first comment.")
+    page.get_by_role("button", name="Post comment").click()
+
+    first = stored(page, "The very first comment.")
+    expect(comment(page, first.pk)).to_be_focused()
+    expect(page.locator(".no-comments")).to_have_count(0)
+    expect_same_document(page)
