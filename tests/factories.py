@@ -67,13 +67,11 @@ class CommentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "comments.Comment"
 
-    article = factory.SubFactory(ArticleFactory)
+    parent = None
+    article = factory.Maybe(
+        "parent",
+        yes_declaration=factory.SelfAttribute("parent.article"),
+        no_declaration=factory.SubFactory(ArticleFactory),
+    )
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Comment number {n}.")
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        parent = kwargs.get("parent")
-        if parent is not None:
-            kwargs["article"] = parent.article
-        return super()._create(model_class, *args, **kwargs)

@@ -35,11 +35,21 @@ class CommentForm(forms.Form):
     def __init__(self, *args, reply_to: Comment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.reply_to = reply_to
-        if reply_to is not None:
-            self.fields["body"].label = _("Reply")
-            self.initial["parent"] = reply_to.pk
         if not self.is_bound:
             self.initial["rendered_at"] = signing.dumps(time.time(), salt=FORM_STAMP_SALT)
+
+    @property
+    def reply_to(self) -> Comment | None:
+        return self._reply_to
+
+    @reply_to.setter
+    def reply_to(self, comment: Comment | None) -> None:
+        """A reply form is labelled "Reply"; set again once a posted form has found its parent."""
+        self._reply_to = comment
+        self.fields["body"].label = _("Reply") if comment is not None else _("Comment")
+        self._bound_fields_cache.pop("body", None)  # a bound field copies its label when first used
+        if comment is not None:
+            self.initial["parent"] = comment.pk
 
     @property
     def submit_label(self) -> str:

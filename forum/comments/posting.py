@@ -146,6 +146,7 @@ def delete_comment(*, comment: Comment, user) -> bool:
         removed = comment.is_leaf_node()
         if removed:
             comment.delete()
+            remove_empty_placeholders(comment.parent_id)
         else:
             # The tree stays intact: replies keep their parent, the text goes.
             comment.status = Comment.Status.DELETED
@@ -154,6 +155,17 @@ def delete_comment(*, comment: Comment, user) -> bool:
         refresh_comment_count(comment.article_id)
         signals.comment_deleted.send(sender=Comment, comment=comment, removed=removed)
     return removed
+
+
+def remove_empty_placeholders(comment_id: int | None) -> None:
+    """A deleted comment stays only to hold its replies: once the last one is gone, it goes too (and so on
+    up the thread). Called under the thread lock."""
+    while comment_id is not None:
+        placeholder = Comment.objects.filter(pk=comment_id, status=Comment.Status.DELETED).first()
+        if placeholder is None or not placeholder.is_leaf_node():
+            return
+        comment_id = placeholder.parent_id
+        placeholder.delete()
 
 
 def toggle_vote(*, comment: Comment, user) -> bool:

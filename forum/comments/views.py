@@ -46,6 +46,14 @@ def article_url(comment: Comment, user, sort: str = threads.DEFAULT_SORT) -> str
     return f"{comment.article.get_absolute_url()}{suffix}#comment-{threads.anchor_on_article_page(comment)}"
 
 
+def after_write_url(comment: Comment, user) -> str:
+    """Where a plain form lands after a write: the comment in the discussion, or on its own page when it lies
+    below the display depth (on the article page it would be behind "Continue this thread")."""
+    if threads.anchor_on_article_page(comment) != comment.pk:
+        return f"{comment.get_absolute_url()}#comment-{comment.pk}"
+    return article_url(comment, user)
+
+
 def refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     message = str(exc) or None
     if request.htmx:
@@ -54,11 +62,16 @@ def refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 
 def render_thread(
-    request: HttpRequest, article: Article, comment: Comment, status: int = 200
+    request: HttpRequest, article: Article, comment: Comment, status: int = 200, count_changed: bool = False
 ) -> HttpResponse:
+    """The thread of a comment as the article page shows it; after a write that changed the count, the
+    header's count too (an out-of-band swap)."""
     discussion = threads.thread(article, comment.tree_id, request.user, sort=request.POST.get("sort"))
     discussion.highlight = comment.pk
-    return render(request, "comments/_thread.html", {"discussion": discussion}, status=status)
+    if count_changed:
+        article.refresh_from_db(fields=["comment_count"])
+    context = {"discussion": discussion, "article": article, "count_changed": count_changed}
+    return render(request, "comments/_thread.html", context, status=status)
 
 
 @login_required
@@ -92,10 +105,10 @@ def post(request: HttpRequest, slug: str) -> HttpResponse:
             add_posting_error(form, exc)
         else:
             if request.htmx:
-                response = render_thread(request, article, comment, status=201)
+                response = render_thread(request, article, comment, status=201, count_changed=True)
                 response["HX-Trigger"] = "comment-posted"
                 return response
-            return redirect(article_url(comment, request.user))
+            return redirect(after_write_url(comment, request.user))
     return form_error(request, article, form, parent, status=400)
 
 
@@ -184,7 +197,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             if request.htmx:
                 return render_thread(request, comment.article, comment)
-            return redirect(article_url(comment, request.user))
+            return redirect(after_write_url(comment, request.user))
     template = "comments/_edit_form.html" if request.htmx else "comments/edit.html"
     status = 400 if form.errors else 200
     return render(
@@ -203,16 +216,17 @@ def delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         return refused(request, exc)
     if request.htmx:
-        if removed and comment.level == 0:
-            return HttpResponse("")
-        return render_thread(request, comment.article, comment)
-    if removed and comment.parent_id:
-        return redirect(article_url(comment.parent, request.user))
-    return redirect(
-        article_url(comment, request.user)
-        if not removed
-        else comment.article.get_absolute_url() + "#discussion"
-    )
+        if not Comment.objects.filter(tree_id=comment.tree_id).exists():
+            # The whole thread is gone: the swap removes it; only the header's count is sent.
+            return render(
+                request, "comments/_count.html", {"article": Article.objects.get(pk=comment.article_id)}
+            )
+        return render_thread(request, comment.article, comment, count_changed=True)
+    if not removed:
+        return redirect(after_write_url(comment, request.user))
+    if comment.parent_id:
+        return redirect(after_write_url(comment.parent, request.user))
+    return redirect(f"{comment.article.get_absolute_url()}#discussion")
 
 
 @login_required
@@ -227,7 +241,7 @@ def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return render(
             request, "comments/_vote.html", {"comment": comment, "voted": voted, "article": comment.article}
         )
-    return redirect(article_url(comment, request.user))
+    return redirect(after_write_url(comment, request.user))
 
 
 @require_GET

@@ -298,3 +298,25 @@ def test_set_status_never_touches_the_tree(article, reader, other_reader):
     posting.set_status(comment=root, status=Comment.Status.HIDDEN)
 
     assert list(Comment.objects.values_list("pk", "tree_id", "lft", "rght", "level")) == before
+
+
+def test_deleting_the_last_reply_of_a_deleted_comment_removes_the_placeholder(article, reader, other_reader):
+    root = post(article, other_reader, "Root")
+    regretted = post(article, reader, "Regretted", parent=root)
+    reply = post(article, other_reader, "Reply", parent=regretted)
+    posting.delete_comment(comment=regretted, user=reader)
+
+    posting.delete_comment(comment=reply, user=other_reader)
+
+    assert list(Comment.objects.values_list("pk", flat=True)) == [root.pk]
+    assert check_all_trees() == []
+
+
+def test_hidden_placeholder_stays_when_its_last_reply_is_deleted(article, reader, other_reader):
+    hidden = post(article, other_reader, "Rude")
+    reply = post(article, reader, "Reply", parent=hidden)
+    posting.set_status(comment=hidden, status=Comment.Status.HIDDEN)
+
+    posting.delete_comment(comment=reply, user=reader)
+
+    assert list(Comment.objects.values_list("pk", flat=True)) == [hidden.pk]

@@ -173,7 +173,7 @@ def test_article_header_counts_visible_comments(client, article, reader):
 
     html = client.get(article.get_absolute_url()).content.decode()
 
-    assert '<span class="comment-count">1 comment</span>' in html
+    assert '<span class="comment-count" id="comment-count">1 comment</span>' in html
 
 
 def test_hidden_comment_text_is_not_in_the_page(client, article):
@@ -312,3 +312,24 @@ def test_first_page_links_to_the_second_without_javascript(client, article, sett
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert 'href="?page=2#discussion"' in html
+
+
+def test_htmx_post_updates_the_header_count(client, article, reader):
+    client.force_login(reader)
+
+    response = client.post(post_url(article), {"body": "Counted"}, **HTMX)
+
+    assert '<span class="comment-count" id="comment-count" hx-swap-oob="true">1 comment</span>' in (
+        response.content.decode()
+    )
+
+
+def test_htmx_delete_of_a_lone_thread_sends_only_the_count(client, article, reader):
+    comment = CommentFactory(article=article, author=reader)
+    client.force_login(reader)
+
+    response = client.post(action_url(comment, "delete"), **HTMX)
+
+    assert response.content.decode().strip() == (
+        '<span class="comment-count" id="comment-count" hx-swap-oob="true">0 comments</span>'
+    )

@@ -271,14 +271,6 @@ def test_continue_this_thread_without_javascript_links_to_the_permalink_and_back
     expect(comment(page, at_depth.pk)).to_be_in_viewport()
 
 
-REPLY_LABEL_BUG = (
-    "forum/comments/views.py post() binds CommentForm(request.POST) without reply_to and form_error() "
-    "only sets form.reply_to afterwards; the label was fixed in __init__, so a refused reply's textarea "
-    "is labelled 'Comment' (its button still says 'Post reply')"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=REPLY_LABEL_BUG)
 def test_a_refused_inline_reply_keeps_its_reply_label(page, sign_in, reader, article, opening):
     sign_in(reader)
     page.goto(article.get_absolute_url())
@@ -293,7 +285,6 @@ def test_a_refused_inline_reply_keeps_its_reply_label(page, sign_in, reader, art
     assert slot.locator("label[for^='reply-body-']").inner_text() == "Reply"
 
 
-@pytest.mark.xfail(strict=True, reason=REPLY_LABEL_BUG)
 def test_a_refused_reply_without_javascript_keeps_its_reply_label(page_without_js, reader, article, opening):
     page = page_without_js
     log_in(page, reader, PASSWORD)
@@ -323,14 +314,6 @@ def test_an_inline_reply_keeps_the_order_the_reader_chose(page, sign_in, reader,
     expect(replies).to_have_text(["The newest reply.", "A newer reply.", "An older reply."])
 
 
-DEEP_REPLY_BUG = (
-    "views.article_url() sends the reader to the article page at the reply's ancestor at the display depth "
-    "(anchor_on_article_page), where the new reply is behind 'Continue this thread': after posting (or "
-    "editing) a reply below the display depth without JavaScript, the reader does not see it"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=DEEP_REPLY_BUG)
 def test_a_reply_below_the_display_depth_is_shown_after_posting_without_javascript(
     page_without_js, reader, article, deep_thread
 ):
