@@ -28,8 +28,11 @@ run: install
 	@echo "Tribune is at http://127.0.0.1:8000/ (admin at /admin/). Stop with Ctrl-C."
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One worker with an embedded beat (the sweep and the daily digest), for development; production runs beat
+# once and workers anywhere (docs/workers.md).
 worker: install
-	$(BIN)/celery -A forum worker --beat --loglevel=INFO --concurrency=2
+	mkdir -p var
+	$(BIN)/celery -A forum worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=2
 
 # Debian's chromium drives the browser journeys; no test downloads a browser.
 browser:

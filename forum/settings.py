@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "forum.accounts",
     "articles",
     "forum.comments",
+    "forum.spam",
 ]
 
 MIDDLEWARE = [
@@ -128,12 +130,76 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tribune"}}
 
+# Celery (docs/workers.md). Work is recorded in the database first (outbox rows, forum/lib/outbox.py), so
+# these settings decide how fast and how safely it runs, never whether it runs: a lost message is found
+# again by the sweep below.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 # In the embedded mode a failing task is logged, never raised into the request that enqueued it.
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# A task is acknowledged when it has finished, and one whose worker process died goes back to the queue.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker that loses the broker cancels its running tasks: the broker hands their messages to another one.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# On SIGTERM a worker finishes or requeues what it holds for this long before a cold shutdown.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = env.float("CELERY_SOFT_SHUTDOWN_TIMEOUT", default=10.0)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+# Redis redelivers a message nobody acknowledged after the visibility timeout: short enough that the task
+# of a killed worker runs again within minutes, longer than any task runs or waits for a retry (a message
+# that outlives it is delivered twice; the outbox makes that harmless but wasteful).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
+TASK_MAX_RETRIES = env.int("TASK_MAX_RETRIES", default=6)
+TASK_RETRY_BACKOFF = env.float("TASK_RETRY_BACKOFF", default=10.0)  # first delay; doubles, with jitter
+TASK_RETRY_BACKOFF_MAX = env.float("TASK_RETRY_BACKOFF_MAX", default=240.0)
+if not CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT:
+    sys.exit(
+        "Tribune refuses to start: CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < "
+        "CELERY_VISIBILITY_TIMEOUT must hold, or a slow task is delivered twice."
+    )
+if TASK_RETRY_BACKOFF_MAX >= CELERY_VISIBILITY_TIMEOUT:
+    sys.exit("Tribune refuses to start: TASK_RETRY_BACKOFF_MAX must be below CELERY_VISIBILITY_TIMEOUT.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis: read by kombu's Redis transport; ignored by RabbitMQ, which redelivers when a connection drops.
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 5,
+    "socket_timeout": 30,
+    "socket_keepalive": True,
+    "health_check_interval": 25,
+    # RabbitMQ: the broker confirms each published message (a post never believes a lost message was queued).
+    "confirm_publish": True,
+}
+# Celery's documentation asks for the same visibility timeout in all three places it may be read.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# Enqueueing happens in the request, after the commit: when the broker is down, give up quickly (the post is
+# stored and the sweep enqueues its work later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# The sweep (Celery beat) enqueues outbox rows whose task never ran and requeues claims left by dead workers.
+OUTBOX_SWEEP_INTERVAL = env.float("OUTBOX_SWEEP_INTERVAL", default=60.0)
+OUTBOX_SWEEP_AFTER = env.float("OUTBOX_SWEEP_AFTER", default=120.0)
+OUTBOX_STALE_AFTER = CELERY_TASK_TIME_LIMIT + 30
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "forum.lib.outbox.sweep", "schedule": OUTBOX_SWEEP_INTERVAL},
+    "daily-digest": {
+        "task": "forum.notifications.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=NOTIFICATIONS_DIGEST_HOUR),
+    },
+}
 
 # E-mail: one file per message under var/mail/ unless EMAIL_URL names an SMTP server.
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -202,6 +268,24 @@ SITE_NAME = env.str("SITE_NAME", default="Tribune")
 SITE_DESCRIPTION = env.str(
     "SITE_DESCRIPTION", default="News and the discussion around it, on a site its readers can trust."
 )
+
+# Notifications (forum/notifications): links in e-mails are absolute, so workers need the site's address.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; a hung SMTP server must not hold a worker
+# E-mails about a new comment wait this long, so that its spam check can pull it before anyone is told.
+NOTIFICATIONS_EMAIL_DELAY = env.float("NOTIFICATIONS_EMAIL_DELAY", default=30.0)
+
+# Spam checks (forum/spam): a score from 0 to 1; at or above HOLD the comment waits for a moderator, at or
+# above SPAM it is hidden as spam. Blocked words and domains are edited in the admin.
+SPAM_HOLD_SCORE = env.float("SPAM_HOLD_SCORE", default=0.5)
+SPAM_SPAM_SCORE = env.float("SPAM_SPAM_SCORE", default=0.8)
+SPAM_MAX_LINKS = env.int("SPAM_MAX_LINKS", default=2)
+SPAM_RATE_LIMIT = env.int("SPAM_RATE_LIMIT", default=5)  # comments by one author in 10 minutes
+SPAM_MIN_SECONDS = env.float("SPAM_MIN_SECONDS", default=3.0)  # faster submits look automated
+SPAM_NEW_ACCOUNT_HOURS = env.int("SPAM_NEW_ACCOUNT_HOURS", default=24)
+# Akismet or a compatible service (e.g. a self-hosted one); unset key means no HTTP check.
+AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
+AKISMET_URL = env.str("AKISMET_URL", default="https://rest.akismet.com/1.1").rstrip("/")
 
 # Production hardening; `manage.py check --deploy` passes with DEBUG off.
 SESSION_COOKIE_SECURE = not DEBUG

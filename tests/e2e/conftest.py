@@ -58,6 +58,13 @@ def new_page(browser, live_server, **options):
     return page
 
 
+@pytest.fixture(autouse=True)
+def browsers_type_fast(settings):
+    """A browser driven by a test sends a form within milliseconds; the spam check would hold such comments
+    as automated (forum/spam: SPAM_MIN_SECONDS)."""
+    settings.SPAM_MIN_SECONDS = 0
+
+
 @pytest.fixture
 def page(browser, live_server):
     page = new_page(browser, live_server)

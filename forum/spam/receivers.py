@@ -1,0 +1,70 @@
+"""Comment events → spam checks and filter training, stored with the comment, enqueued after the commit."""
+
+from django.dispatch import receiver
+from django.utils import timezone
+
+from forum.comments.models import Comment
+from forum.comments.signals import comment_edited, comment_posted, comment_status_changed
+from forum.lib import outbox
+from forum.lib.outbox import State
+from forum.spam.models import SpamCheck, Training
+
+
+def clean_context(context: dict | None) -> dict:
+    """Keep only what the checks read, and only values of the expected types (the row stores it as JSON)."""
+    cleaned: dict = {}
+    for key, value in (context or {}).items():
+        if key == "honeypot" and isinstance(value, bool):
+            cleaned[key] = value
+        elif key in ("ip", "user_agent") and isinstance(value, str):
+            cleaned[key] = value[:300]
+        elif key == "seconds_to_submit" and isinstance(value, int | float) and not isinstance(value, bool):
+            cleaned[key] = float(value)
+    return cleaned
+
+
+def queue_check(comment: Comment, key: str, context: dict | None = None) -> None:
+    check, created = SpamCheck.objects.get_or_create(
+        key=key, defaults={"comment": comment, "context": clean_context(context)}
+    )
+    if created:
+        outbox.enqueue_on_commit(SpamCheck, check.pk)
+
+
+@receiver(comment_posted, dispatch_uid="spam.comment_posted")
+def comment_posted_received(sender, comment: Comment, context: dict | None = None, **kwargs) -> None:
+    queue_check(comment, f"{comment.pk}:posted", context)
+
+
+@receiver(comment_edited, dispatch_uid="spam.comment_edited")
+def comment_edited_received(sender, comment: Comment, **kwargs) -> None:
+    version = (comment.edited_at or timezone.now()).isoformat()
+    queue_check(comment, f"{comment.pk}:edited:{version}")
+
+
+def decision_label(old_status: str, new_status: str) -> str | None:
+    if new_status == Comment.Status.SPAM:
+        return Training.Label.SPAM
+    if new_status == Comment.Status.PUBLISHED and old_status in (Comment.Status.SPAM, Comment.Status.PENDING):
+        return Training.Label.HAM
+    return None
+
+
+@receiver(comment_status_changed, dispatch_uid="spam.comment_status_changed")
+def comment_status_changed_received(
+    sender, comment: Comment, old_status: str, new_status: str, actor=None, **kwargs
+) -> None:
+    """A moderator marking a comment as spam, or approving one, teaches the learning filter."""
+    if actor is None or not actor.has_perm("comments.moderate_comment"):
+        return
+    label = decision_label(old_status, new_status)
+    if label is None:
+        return
+    training, created = Training.objects.get_or_create(comment=comment, defaults={"label": label})
+    if not created:
+        if training.label == label:
+            return
+        Training.objects.filter(pk=training.pk).update(
+            label=label, state=State.PENDING, available_at=timezone.now(), claimed_by="", finished_at=None
+        )
+    outbox.enqueue_on_commit(Training, training.pk)

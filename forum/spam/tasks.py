@@ -1,0 +1,17 @@
+"""Thin Celery tasks over forum.lib.outbox: check a comment, train the filter."""
+
+from celery import shared_task
+
+from forum.lib import outbox
+from forum.spam import checking
+from forum.spam.models import SpamCheck, Training
+
+
+@shared_task(bind=True, name="forum.spam.tasks.check_comment", ignore_result=True)
+def check_comment(self, check_id: int) -> str:
+    return outbox.run(self, SpamCheck, check_id, checking.run_check)
+
+
+@shared_task(bind=True, name="forum.spam.tasks.train_filter", ignore_result=True)
+def train_filter(self, training_id: int) -> str:
+    return outbox.run(self, Training, training_id, checking.train, atomic=True)

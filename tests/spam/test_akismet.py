@@ -1,0 +1,80 @@
+"""The optional Akismet-compatible check, against a fake service on 127.0.0.1."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from forum.comments.models import Comment
+from forum.lib.outbox import State
+from forum.spam.models import SpamCheck
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HUMAN = {"ip": "192.0.2.10", "user_agent": "Firefox/140", "honeypot": False, "seconds_to_submit": 42.0}
+
+
+@pytest.fixture
+def regular():
+    return UserFactory(username="grace", date_joined=timezone.now() - timedelta(days=365))
+
+
+def test_service_saying_spam_marks_spam(akismet_server, post, article, regular):
+    akismet_server.answer = "true"
+
+    comment = post(article, regular, "Totally normal words.", context=HUMAN)
+
+    assert comment.status == Comment.Status.SPAM
+    assert comment.spam_reasons == ["Akismet says spam"]
+
+
+def test_service_is_sent_what_it_needs(akismet_server, post, article, regular):
+    post(article, regular, "Totally normal words.", context=HUMAN)
+
+    [request] = akismet_server.requests
+    assert request["path"] == "/1.1/comment-check"
+    assert request["api_key"] == "test-key"
+    assert (request["user_ip"], request["user_agent"]) == ("192.0.2.10", "Firefox/140")
+    assert (request["comment_type"], request["comment_author"]) == ("comment", "Grace")
+    assert request["comment_content"] == "Totally normal words."
+    assert request["permalink"] == f"http://127.0.0.1:8000/articles/{article.slug}/"
+
+
+def test_service_saying_ham_publishes(akismet_server, post, article, regular):
+    akismet_server.answer = "false"
+
+    comment = post(article, regular, "Totally normal words.", context=HUMAN)
+
+    assert (comment.status, comment.spam_reasons) == (Comment.Status.PUBLISHED, [])
+
+
+def test_service_down_is_retried_then_left_out(akismet_server, post, article, regular, settings):
+    settings.TASK_MAX_RETRIES = 2
+    akismet_server.status = 503
+    akismet_server.answer = "busy"
+
+    comment = post(article, regular, "Totally normal words.", context=HUMAN)
+
+    check = SpamCheck.objects.get(comment=comment)
+    assert len(akismet_server.requests) == 3
+    assert (check.state, check.attempts) == (State.DONE, 3)
+    assert comment.spam_reasons == ["Akismet did not answer"]
+    assert comment.status == Comment.Status.PUBLISHED
+
+
+def test_unexpected_answer_counts_as_no_answer(akismet_server, post, article, regular, settings):
+    settings.TASK_MAX_RETRIES = 0
+    akismet_server.answer = "invalid"
+
+    comment = post(article, regular, "Totally normal words.", context=HUMAN)
+
+    assert comment.spam_reasons == ["Akismet did not answer"]
+
+
+def test_no_key_no_request(akismet_server, post, article, regular, settings):
+    settings.AKISMET_API_KEY = ""
+
+    post(article, regular, "Totally normal words.", context=HUMAN)
+
+    assert akismet_server.requests == []
