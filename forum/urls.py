@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
+    path("notifications/", include("forum.notifications.urls")),
     path("", include("forum.comments.urls")),
     path("", include("articles.urls")),
 ]

@@ -1,0 +1,158 @@
+"""Notification e-mails: one per notification or one digest a day, each as a text and HTML pair, with the
+one-click unsubscribe headers of RFC 8058 and a signed link that works without logging in."""
+
+import html
+import smtplib
+from urllib.parse import urlsplit
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from forum.lib.outbox import Transient
+from forum.notifications.models import Kind, Notification
+
+UNSUBSCRIBE_SALT = "forum.notifications.unsubscribe"
+DIGEST_SCOPE = "digest"
+EXCERPT_CHARS = 300
+
+
+class PermanentEmailError(Exception):
+    """The SMTP server refused the message for good (5xx): retrying will not help."""
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_token(user_id: int, scope: str) -> str:
+    """`scope` is a notification kind, or "digest" for every kind the reader receives as a digest."""
+    return signing.dumps({"u": user_id, "s": scope}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """Raise signing.BadSignature when the token was not made by this site."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise signing.BadSignature("malformed unsubscribe token")
+    scope = data.get("s")
+    if scope != DIGEST_SCOPE and scope not in Kind.values:
+        raise signing.BadSignature("unknown unsubscribe scope")
+    return data["u"], scope
+
+
+def unsubscribe_url(user_id: int, scope: str) -> str:
+    return absolute(reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(user_id, scope)}))
+
+
+def can_email(user) -> bool:
+    """Only active readers, and only at an address they verified."""
+    return bool(
+        user.is_active
+        and user.email
+        and EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    )
+
+
+def excerpt(comment) -> str:
+    text = html.unescape(strip_tags(comment.body_html)).strip()
+    return Truncator(" ".join(text.split())).chars(EXCERPT_CHARS)
+
+
+def message_id(kind: str, pk: int) -> str:
+    # The same id for every attempt at the same message: if a message ever goes out twice (a worker killed
+    # after the server accepted it), mail clients show it once.
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<tribune.{kind}.{pk}@{host}>"
+
+
+def build(
+    name: str, context: dict, *, to: str, scope: str, user_id: int, msgid: str
+) -> EmailMultiAlternatives:
+    unsubscribe = unsubscribe_url(user_id, scope)
+    context = {
+        **context,
+        "LANGUAGE_CODE": settings.LANGUAGE_CODE,
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe,
+        "preferences_url": absolute(reverse("notifications:preferences")),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+        text = render_to_string(f"emails/{name}_message.txt", context)
+        body_html = render_to_string(f"emails/{name}_message.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[to],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": msgid,
+        },
+    )
+    message.attach_alternative(body_html, "text/html")
+    return message
+
+
+def item_context(notification: Notification) -> dict:
+    comment = notification.comment
+    return {
+        "notification": notification,
+        "kind": notification.kind,
+        "comment": comment,
+        "article": comment.article,
+        "author": comment.display_author,
+        "actor": notification.actor.public_name if notification.actor_id else "",
+        "excerpt": excerpt(comment),
+        "comment_url": absolute(comment.get_absolute_url()),
+    }
+
+
+def notification_message(notification: Notification) -> EmailMultiAlternatives:
+    recipient = notification.recipient
+    return build(
+        "notification",
+        {**item_context(notification), "recipient": recipient},
+        to=recipient.email,
+        scope=notification.kind,
+        user_id=recipient.pk,
+        msgid=message_id("notification", notification.pk),
+    )
+
+
+def digest_message(digest, notifications: list[Notification]) -> EmailMultiAlternatives:
+    recipient = digest.recipient
+    return build(
+        "notification_digest",
+        {"recipient": recipient, "day": digest.day, "items": [item_context(n) for n in notifications]},
+        to=recipient.email,
+        scope=DIGEST_SCOPE,
+        user_id=recipient.pk,
+        msgid=message_id("digest", digest.pk),
+    )
+
+
+def send(message: EmailMultiAlternatives) -> None:
+    """Send, telling a refusal for good (5xx) from trouble worth a retry (network, 4xx, server down)."""
+    try:
+        message.send()
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _msg in exc.recipients.values()]
+        if codes and all(code >= 500 for code in codes):
+            raise PermanentEmailError(f"recipient refused: {exc.recipients}") from exc
+        raise Transient(f"recipient deferred: {exc.recipients}") from exc
+    except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code >= 500:
+            raise PermanentEmailError(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+        raise Transient(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+    except OSError as exc:  # connection refused or reset, timeouts, SMTPServerDisconnected
+        raise Transient(f"{exc.__class__.__name__}: {exc}") from exc

@@ -1,0 +1,62 @@
+"""Comment events → notification jobs. The events arrive inside the write's transaction: the job row is stored
+with the comment (or not at all), and its task is enqueued once the transaction commits."""
+
+from django.dispatch import receiver
+from django.utils import timezone
+
+from forum.comments.models import Comment
+from forum.comments.signals import comment_edited, comment_posted, comment_status_changed
+from forum.lib import outbox
+from forum.lib.outbox import State
+from forum.notifications.models import NotificationJob
+
+Event = NotificationJob.Event
+
+
+def record_job(comment: Comment, event: str, *, actor=None, reason: str = "", again: bool = False) -> None:
+    """Store the job for this comment event and enqueue it after the commit. With `again`, a job that already
+    ran runs once more (the comment became public again, or gained a mention): notifications that exist are
+    not created twice."""
+    job, created = NotificationJob.objects.get_or_create(
+        comment=comment, event=event, defaults={"actor": actor, "reason": reason or ""}
+    )
+    if not created:
+        if not again:
+            return
+        NotificationJob.objects.filter(pk=job.pk).update(
+            state=State.PENDING,
+            available_at=timezone.now(),
+            claimed_by="",
+            finished_at=None,
+            actor=actor,
+            reason=reason or "",
+        )
+    outbox.enqueue_on_commit(NotificationJob, job.pk)
+
+
+@receiver(comment_posted, dispatch_uid="notifications.comment_posted")
+def comment_posted_received(sender, comment: Comment, **kwargs) -> None:
+    if comment.status == Comment.Status.PUBLISHED:
+        record_job(comment, Event.PUBLISHED)
+    elif comment.status == Comment.Status.PENDING:
+        record_job(comment, Event.HELD)
+
+
+@receiver(comment_edited, dispatch_uid="notifications.comment_edited")
+def comment_edited_received(sender, comment: Comment, **kwargs) -> None:
+    # An edit may add an @mention; those already notified are not notified again.
+    if comment.status == Comment.Status.PUBLISHED:
+        record_job(comment, Event.PUBLISHED, again=True)
+
+
+@receiver(comment_status_changed, dispatch_uid="notifications.comment_status_changed")
+def comment_status_changed_received(
+    sender, comment: Comment, old_status: str, new_status: str, actor=None, reason: str = "", **kwargs
+) -> None:
+    if new_status == Comment.Status.PUBLISHED:
+        # Approved, un-hidden, or cleared of spam: now readers may hear about it.
+        record_job(comment, Event.PUBLISHED, again=True)
+    elif new_status == Comment.Status.PENDING:
+        record_job(comment, Event.HELD, again=True)
+    elif new_status == Comment.Status.HIDDEN and actor is not None:
+        record_job(comment, Event.HIDDEN, actor=actor, reason=reason, again=True)
