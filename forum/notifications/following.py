@@ -1,5 +1,7 @@
 """Following articles and threads: the small functions the follow buttons (and later an API) call."""
 
+from django.db.models import Q
+
 from articles.models import Article
 from forum.comments.models import Comment
 from forum.notifications.models import Subscription
@@ -10,21 +12,6 @@ def thread_root(comment: Comment) -> Comment:
     if comment.level == 0:
         return comment
     return Comment.objects.get(tree_id=comment.tree_id, level=0)
-
-
-def follows_article(user, article: Article) -> bool:
-    if not user.is_authenticated:
-        return False
-    row = Subscription.objects.filter(user=user, article=article).values_list("active", flat=True).first()
-    if row is None:
-        return article.author_id == user.pk  # an article's author follows it by default
-    return row
-
-
-def follows_thread(user, root: Comment) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Subscription.objects.active().filter(user=user, thread=root).exists()
 
 
 def set_following_article(user, article: Article, follow: bool) -> None:
@@ -38,15 +25,31 @@ def set_following_thread(user, root: Comment, follow: bool) -> None:
         Subscription.objects.filter(user=user, thread=root).delete()
 
 
-def followed_threads(user, article: Article) -> set[int]:
-    """Ids of the top-level comments of this article whose threads the reader follows (one query)."""
+def following_on(user, article_id: int) -> tuple[bool | None, set[int]]:
+    """For a discussion page, in one query: whether the reader chose to follow the article (None when they
+    never chose: then an author follows their own article), and the ids of the top-level comments of the
+    threads they follow there."""
     if not user.is_authenticated:
-        return set()
-    return set(
-        Subscription.objects.active()
-        .filter(user=user, thread__article=article)
-        .values_list("thread_id", flat=True)
+        return None, set()
+    rows = (
+        Subscription.objects.filter(user=user)
+        .filter(Q(article_id=article_id) | Q(thread__article_id=article_id))
+        .values_list("article_id", "thread_id", "active")
     )
+    chose, threads = None, set()
+    for row_article_id, thread_id, active in rows:
+        if row_article_id is not None:
+            chose = active
+        elif active:
+            threads.add(thread_id)
+    return chose, threads
+
+
+def follows_article(user, article: Article, chose: bool | None) -> bool:
+    """`chose` as following_on returns it: an explicit choice wins, else an article's author follows it."""
+    if chose is not None:
+        return chose
+    return user.is_authenticated and article.author_id == user.pk
 
 
 def article_followers(article: Article) -> set[int]:

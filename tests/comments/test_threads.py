@@ -172,8 +172,9 @@ def test_article_page_query_count_is_constant(client, article, reader, total, dj
     build_discussion(article, total)
     client.force_login(reader)
 
-    # session, user, article, the reader's permissions (user, groups), the page's roots, their trees, votes
-    with django_assert_num_queries(8):
+    # session, user, article, the reader's permissions (user, groups), the page's roots, their trees, votes,
+    # what the reader follows (the follow buttons), the unread notifications (the header)
+    with django_assert_num_queries(10):
         response = client.get(article.get_absolute_url())
 
     assert len(re.findall(r'<article class="comment', response.content.decode())) == min(

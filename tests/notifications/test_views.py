@@ -204,11 +204,11 @@ def test_follow_and_unfollow_an_article(client, reader, article):
     client.force_login(reader)
 
     client.post(f"/notifications/follow/article/{article.pk}/")
-    followed = following.follows_article(reader, article)
+    followed, _threads = following.following_on(reader, article.pk)
     response = client.post(f"/notifications/unfollow/article/{article.pk}/")
 
     assert followed is True
-    assert following.follows_article(reader, article) is False
+    assert following.following_on(reader, article.pk) == (False, set())
     assert response["Location"] == f"/articles/{article.slug}/#discussion"
 
 
@@ -259,7 +259,7 @@ def test_unfollow_a_thread(client, reader, article):
 
     client.post(f"/notifications/unfollow/thread/{root.pk}/")
 
-    assert following.follows_thread(reader, root) is False
+    assert following.following_on(reader, article.pk) == (None, set())
 
 
 def test_follow_a_thread_the_reader_cannot_see_is_not_found(client, reader, article):

@@ -1,5 +1,5 @@
-"""Template hooks: the header's unread count and the follow buttons. Each costs at most one query per page
-(the thread buttons share one query for the whole page)."""
+"""Template hooks: the header's unread count (one query per page) and the follow buttons (one query per page
+for all of them)."""
 
 from django import template
 from django.urls import reverse
@@ -18,12 +18,23 @@ def notifications_nav(context) -> dict:
     return {"show": True, "unread": Notification.objects.for_inbox(user).unread().count()}
 
 
+def page_following(context, article_id: int) -> tuple[bool | None, set[int]]:
+    """What the reader follows on this article, loaded once per request for all the buttons of the page."""
+    request = context["request"]
+    memo = request.__dict__.setdefault("_tribune_following", {})
+    if article_id not in memo:
+        memo[article_id] = following.following_on(request.user, article_id)
+    return memo[article_id]
+
+
 @register.inclusion_tag("notifications/_follow_button.html", takes_context=True)
 def follow_article_button(context, article) -> dict:
     request = context["request"]
+    if not request.user.is_authenticated:
+        return {"show": False}
     return {
-        "show": request.user.is_authenticated,
-        "following": following.follows_article(request.user, article),
+        "show": True,
+        "following": following.follows_article(request.user, article, page_following(context, article.pk)[0]),
         "follow_url": reverse("notifications:follow_article", args=[article.pk]),
         "unfollow_url": reverse("notifications:unfollow_article", args=[article.pk]),
         "target": "article",
@@ -33,16 +44,13 @@ def follow_article_button(context, article) -> dict:
 
 @register.inclusion_tag("notifications/_follow_button.html", takes_context=True)
 def follow_thread_button(context, comment) -> dict:
-    """For a top-level comment. The reader's followed threads on the article are loaded once per request."""
+    """For a top-level comment."""
     request = context["request"]
     if not request.user.is_authenticated:
         return {"show": False}
-    cache = request.__dict__.setdefault("_followed_threads", {})
-    if comment.article_id not in cache:
-        cache[comment.article_id] = following.followed_threads(request.user, comment.article_id)
     return {
         "show": True,
-        "following": comment.pk in cache[comment.article_id],
+        "following": comment.pk in page_following(context, comment.article_id)[1],
         "follow_url": reverse("notifications:follow_thread", args=[comment.pk]),
         "unfollow_url": reverse("notifications:unfollow_thread", args=[comment.pk]),
         "target": "thread",
