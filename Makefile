@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tribune
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run worker test test-postgres test-sqlite lint format browser node bench clean
+.PHONY: install run worker test test-postgres test-sqlite lint format browser node bench bench-profile clean
 
 install: $(STAMP)
 
@@ -61,6 +61,16 @@ test-postgres: install node
 test-sqlite: install
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_TASK_ALWAYS_EAGER DEBUG=true \
 	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider -m "not postgres and not e2e and not services"
+
+# The article page and posting benchmark (bench/): prints the tables quoted in the README. SQLite in a
+# temporary file by default; `make bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/tribune` runs it in a
+# test database beside that one. BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes 1000 --repeat 50".
+bench: install
+	$(BIN)/python bench/bench_discussion.py $(BENCH_ARGS)
+
+# Where the 1,000-comment page spends its time (phases, template constructs; BENCH_ARGS="--cprofile").
+bench-profile: install
+	$(BIN)/python bench/profile_discussion.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,289 @@
+"""The article page and posting benchmark: `make bench` (or `python bench/bench_discussion.py`).
+
+Builds discussions of 100, 1,000 and 10,000 comments (bench/shape.py), times GET /articles/<slug>/ for an
+anonymous and a logged-in reader and counts its SQL queries, times post_comment() of replies into the
+1,000-comment discussion, renders the same 1,000-comment tree with django-comments-xtd (bench/xtd/, in a
+subprocess with its own settings and SQLite file), and prints the tables.
+
+Runs on a temporary SQLite file by default; with DATABASE_URL set (e.g. postgres://.../tribune) it runs
+in a fresh test database beside it (test_<name>), dropped at the end. DEBUG is off (bench/settings.py).
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+XTD_COMMENT_HTML = r'<div id="c\d+" class="comment'
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes", default="100,1000,10000", help="discussion sizes (comments), comma-separated"
+    )
+    parser.add_argument("--repeat", type=int, default=20, help="timed GETs per row (default 20)")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed GETs before them (default 3)")
+    parser.add_argument("--replies", type=int, default=50, help="replies posted into the 1,000 discussion")
+    parser.add_argument("--compare", type=int, default=1000, help="size rendered by both Tribune and xtd")
+    parser.add_argument("--no-xtd", action="store_true", help="skip the django-comments-xtd comparison")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    return parser.parse_args(argv)
+
+
+def configure(workdir: Path) -> None:
+    """Environment for bench.settings, read when Django sets up."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'tribune.sqlite3'}")
+    os.environ["TRIBUNE_VAR_DIR"] = str(workdir / "var")
+    (workdir / "var" / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise scans STATIC_ROOT
+    # Tasks run in-process; no broker or cache server is needed (or measured).
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        os.environ.pop(name, None)
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_tribune(*, sizes: list[int], compare: int, repeat: int, warmup: int, replies: int, seed: int):
+    """Page rows and the posting result, on the configured (already migrated) database."""
+    from bench import tribune
+
+    readers = tribune.make_readers()
+    logged_in = readers[1]
+    pages, posting = [], None
+    for size in sizes:
+        progress(f"building {size:,} comments")
+        discussion = tribune.build_discussion(size, readers, slug=f"bench-{size}", seed=seed)
+        variants = [(f"Tribune, {size:,} comments", False)]
+        if size == compare:
+            variants.append((f"Tribune, {size:,} comments, all threads on one page", True))
+        for label, all_threads in variants:
+            for reader in (None, logged_in):
+                progress(f"timing {label} ({'anonymous' if reader is None else 'logged in'})")
+                pages.append(
+                    tribune.measure_page(
+                        discussion,
+                        reader=reader,
+                        repeat=repeat,
+                        warmup=warmup,
+                        label=label,
+                        all_threads=all_threads,
+                    )
+                )
+        if size == compare and replies:
+            progress(f"posting {replies} replies")
+            posting = tribune.measure_posting(discussion, readers, replies=replies)
+    return pages, posting
+
+
+def run_xtd(*, size: int, repeat: int, warmup: int, seed: int, workdir: Path) -> list[dict]:
+    """The same tree rendered by django-comments-xtd's project, in its own process and database."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    command = [
+        sys.executable,
+        "-m",
+        "bench.xtd.run",
+        f"--size={size}",
+        f"--repeat={repeat}",
+        f"--warmup={warmup}",
+        f"--seed={seed}",
+        f"--db={workdir / 'xtd.sqlite3'}",
+    ]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"the django-comments-xtd benchmark failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def environment() -> str:
+    from django import get_version
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            database = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("show server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+    return (
+        f"{database}, Django {get_version()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, DEBUG off"
+    )
+
+
+def format_report(pages, posting, xtd_rows: list[dict], *, repeat: int, warmup: int, compare: int) -> str:
+    from bench.report import ms, table
+
+    rows = []
+    for page in pages:
+        rows.append(
+            [
+                page.label,
+                page.reader,
+                f"{page.shown:,}",
+                f"{page.threads_shown:,} of {page.threads:,}",
+                ms(page.timing.median),
+                ms(page.timing.p95),
+                str(page.queries),
+            ]
+        )
+    for row in xtd_rows:
+        rows.append(
+            [
+                f"django-comments-xtd, {row['size']:,} comments",
+                row["reader"],
+                f"{row['shown']:,}",
+                f"{row['threads']:,} of {row['threads']:,}",
+                ms(row["median"]),
+                ms(row["p95"]),
+                str(row["queries"]),
+            ]
+        )
+    # Keep each size's rows together, xtd after Tribune's rows of the same size.
+    order = {page.label: i for i, page in enumerate(pages)}
+    rows.sort(
+        key=lambda r: (int(r[0].split(", ")[1].split()[0].replace(",", "")), order.get(r[0], len(pages)))
+    )
+    lines = [
+        f"Article page: GET /articles/<slug>/, {repeat} timed runs after {warmup} warm-up runs per row",
+        table(
+            ["discussion", "reader", "comments shown", "threads shown", "median ms", "p95 ms", "queries"],
+            rows,
+            right={2, 4, 5, 6},
+        ),
+    ]
+    full = {p.reader: p for p in pages if p.size == compare and "one page" in p.label}
+    ratios = [
+        f"{row['median'] / full[row['reader']].timing.median:.1f}x ({row['reader']})"
+        for row in xtd_rows
+        if row["reader"] in full
+    ]
+    if ratios:
+        lines.append(
+            f"django-comments-xtd / Tribune, median, {compare:,} comments all on one page: "
+            + ", ".join(ratios)
+        )
+    if posting is not None:
+        from bench.tribune import median_int
+
+        lines += [
+            "",
+            f"Posting a reply into the {posting.size:,}-comment discussion: post_comment(), "
+            f"{len(posting.total.samples)} replies to random comments",
+            table(
+                ["part", "median ms", "p95 ms"],
+                [
+                    [
+                        "whole call (checks, lock, insert, count, events)",
+                        ms(posting.total.median),
+                        ms(posting.total.p95),
+                    ],
+                    [
+                        "tree maintenance (mptt: parent refresh, lft/rght shift)",
+                        ms(posting.tree.median),
+                        ms(posting.tree.p95),
+                    ],
+                ],
+                right={1, 2},
+            ),
+            f"per reply: {median_int(posting.queries)} queries, "
+            f"{median_int(posting.rows_shifted)} rows shifted (medians)",
+        ]
+    return "\n".join(lines)
+
+
+def results_json(pages, posting, xtd_rows) -> dict:
+    return {
+        "pages": [
+            {
+                "label": p.label,
+                "size": p.size,
+                "reader": p.reader,
+                "shown": p.shown,
+                "threads_shown": p.threads_shown,
+                "threads": p.threads,
+                "median_ms": p.timing.median,
+                "p95_ms": p.timing.p95,
+                "queries": p.queries,
+            }
+            for p in pages
+        ],
+        "xtd": xtd_rows,
+        "posting": None
+        if posting is None
+        else {
+            "size": posting.size,
+            "replies": len(posting.total.samples),
+            "median_ms": posting.total.median,
+            "p95_ms": posting.total.p95,
+            "tree_median_ms": posting.tree.median,
+            "tree_p95_ms": posting.tree.p95,
+            "queries": posting.queries,
+            "rows_shifted": posting.rows_shifted,
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    with tempfile.TemporaryDirectory(prefix="tribune-bench-") as tmp:
+        workdir = Path(tmp)
+        configure(workdir)
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        test_database = connection.vendor != "sqlite"
+        if test_database:
+            old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        else:
+            call_command("migrate", verbosity=0)
+        try:
+            header = environment()
+            pages, posting = run_tribune(
+                sizes=sizes,
+                compare=args.compare,
+                repeat=args.repeat,
+                warmup=args.warmup,
+                replies=args.replies,
+                seed=args.seed,
+            )
+        finally:
+            if test_database:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+        xtd_rows = []
+        if not args.no_xtd:
+            progress(f"timing django-comments-xtd, {args.compare:,} comments")
+            xtd_rows = run_xtd(
+                size=args.compare, repeat=args.repeat, warmup=args.warmup, seed=args.seed, workdir=workdir
+            )
+    print(header)
+    print()
+    print(
+        format_report(pages, posting, xtd_rows, repeat=args.repeat, warmup=args.warmup, compare=args.compare)
+    )
+    if args.json:
+        args.json.write_text(json.dumps(results_json(pages, posting, xtd_rows), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

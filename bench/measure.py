@@ -1,0 +1,63 @@
+"""Timing helpers shared by Tribune's benchmark and the django-comments-xtd project (no Tribune imports)."""
+
+import re
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Timing:
+    samples: list[float]  # milliseconds
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples, 95)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    """The q-th percentile by linear interpolation between the closest ranks (numpy's default)."""
+    ordered = sorted(samples)
+    if len(ordered) == 1:
+        return ordered[0]
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def time_get(client, url: str, *, repeat: int, warmup: int) -> Timing:
+    """Milliseconds per full GET through Django's handler (middleware, view, templates), after warm-up."""
+    for _ in range(warmup):
+        _get(client, url)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        _get(client, url)
+        samples.append((time.perf_counter() - start) * 1000)
+    return Timing(samples)
+
+
+def count_queries(client, url: str) -> tuple[int, str]:
+    """SQL queries of one GET (measured apart from the timed runs: capturing slows every query down)."""
+    with CaptureQueriesContext(connection) as queries:
+        html = _get(client, url)
+    return len(queries), html
+
+
+def count_matches(pattern: str, html: str) -> int:
+    return len(re.findall(pattern, html))
+
+
+def _get(client, url: str) -> str:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}, not 200")
+    return response.content.decode()

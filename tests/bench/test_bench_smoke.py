@@ -1,0 +1,106 @@
+"""The benchmark's code on tiny discussions, so that `make bench` cannot rot. No timing is asserted."""
+
+import pytest
+from django.conf import settings
+
+from bench import shape
+from bench.bench_discussion import format_report, run_tribune, run_xtd
+from bench.xtd.settings import COMMENTS_XTD_MAX_THREAD_LEVEL
+from forum.comments.integrity import check_all_trees
+from forum.comments.models import Comment
+
+SEED = 2024
+
+
+def shown_to_anonymous(size: int) -> int:
+    """Comments on the page: all but pending ones, down to the display depth (one page of threads)."""
+    nodes = shape.make_shape(size, SEED)
+    return sum(1 for n in nodes if n.status != shape.PENDING and n.level < settings.COMMENTS_DISPLAY_DEPTH)
+
+
+@pytest.fixture
+def results(db):
+    return run_tribune(sizes=[20, 40], compare=40, repeat=1, warmup=0, replies=3, seed=SEED)
+
+
+def test_bench_builds_valid_trees_of_the_planned_shape(results):
+    for size in (20, 40):
+        nodes = shape.make_shape(size, SEED)
+
+        comments = Comment.objects.filter(article__slug=f"bench-{size}")
+
+        assert comments.count() == size + (3 if size == 40 else 0)  # the 40 also got the posted replies
+        assert comments.filter(level=0).count() == sum(1 for n in nodes if n.parent is None)
+    assert check_all_trees() == []
+
+
+def test_bench_page_rows_count_what_the_reader_sees(results):
+    pages, _posting = results
+
+    anonymous = {(p.size, p.label): p for p in pages if p.reader == "anonymous"}
+
+    assert sorted(anonymous) == [
+        (20, "Tribune, 20 comments"),
+        (40, "Tribune, 40 comments"),
+        (40, "Tribune, 40 comments, all threads on one page"),
+    ]
+    for (size, _label), page in anonymous.items():
+        assert page.shown == shown_to_anonymous(size)
+        assert page.threads_shown == page.threads
+        assert len(page.timing.samples) == 1
+
+
+def test_bench_page_query_count_does_not_grow_with_the_discussion(results):
+    pages, _posting = results
+
+    counts = {(p.reader, p.size): p.queries for p in pages}
+
+    assert counts[("anonymous", 20)] == counts[("anonymous", 40)] > 0
+    assert counts[("logged in", 20)] == counts[("logged in", 40)] > counts[("anonymous", 20)]
+
+
+def test_bench_posting_separates_tree_maintenance(results):
+    _pages, posting = results
+
+    assert len(posting.total.samples) == 3
+    # Every reply shifts at least its parent's rght: the UPDATE was recognised and timed.
+    assert min(posting.rows_shifted) >= 1
+    assert all(
+        0 < tree < total for tree, total in zip(posting.tree.samples, posting.total.samples, strict=True)
+    )
+
+
+def test_bench_report_prints_every_row(results):
+    pages, posting = results
+
+    report = format_report(pages, posting, [], repeat=1, warmup=0, compare=40)
+
+    lines = report.splitlines()
+    assert lines[0] == "Article page: GET /articles/<slug>/, 1 timed runs after 0 warm-up runs per row"
+    assert sum(1 for line in lines if line.startswith("Tribune, ")) == 6
+    assert (
+        "Posting a reply into the 40-comment discussion: post_comment(), 3 replies to random comments"
+        in lines
+    )
+
+
+def test_bench_xtd_project_renders_the_same_tree(tmp_path):
+    nodes = shape.make_shape(30, SEED)
+    removed = {n.index for n in nodes if n.status in (shape.DELETED, shape.HIDDEN)}
+
+    def shown(node: shape.Node) -> bool:  # xtd hides pending comments and the replies of removed ones
+        if node.status == shape.PENDING:
+            return False
+        while node.parent is not None:
+            node = shape.capped_parent(nodes, node, COMMENTS_XTD_MAX_THREAD_LEVEL)
+            if node.index in removed:
+                return False
+        return True
+
+    rows = run_xtd(size=30, repeat=1, warmup=0, seed=SEED, workdir=tmp_path)
+
+    assert [row["reader"] for row in rows] == ["anonymous", "logged in"]
+    for row in rows:
+        assert row["shown"] == sum(1 for n in nodes if shown(n))
+        assert row["threads"] == sum(1 for n in nodes if n.parent is None and n.status != shape.PENDING)
+        assert row["queries"] > row["shown"]  # its thread tag queries once per comment at least
