@@ -122,7 +122,7 @@ def environment() -> str:
             database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
     return (
         f"{database}, Django {get_version()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores, DEBUG off"
+        f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at the start), DEBUG off"
     )
 
 
@@ -139,6 +139,7 @@ def format_report(pages, posting, xtd_rows: list[dict], *, repeat: int, warmup: 
                 f"{page.threads_shown:,} of {page.threads:,}",
                 ms(page.timing.median),
                 ms(page.timing.p95),
+                ms(page.timing.cpu_median),
                 str(page.queries),
             ]
         )
@@ -151,6 +152,7 @@ def format_report(pages, posting, xtd_rows: list[dict], *, repeat: int, warmup: 
                 f"{row['threads']:,} of {row['threads']:,}",
                 ms(row["median"]),
                 ms(row["p95"]),
+                ms(row["cpu"]),
                 str(row["queries"]),
             ]
         )
@@ -162,22 +164,33 @@ def format_report(pages, posting, xtd_rows: list[dict], *, repeat: int, warmup: 
     lines = [
         f"Article page: GET /articles/<slug>/, {repeat} timed runs after {warmup} warm-up runs per row",
         table(
-            ["discussion", "reader", "comments shown", "threads shown", "median ms", "p95 ms", "queries"],
+            [
+                "discussion",
+                "reader",
+                "comments shown",
+                "threads shown",
+                "median ms",
+                "p95 ms",
+                "CPU ms",
+                "queries",
+            ],
             rows,
-            right={2, 4, 5, 6},
+            right={2, 4, 5, 6, 7},
         ),
     ]
     full = {p.reader: p for p in pages if p.size == compare and "one page" in p.label}
-    ratios = [
-        f"{row['median'] / full[row['reader']].timing.median:.1f}x ({row['reader']})"
-        for row in xtd_rows
-        if row["reader"] in full
-    ]
-    if ratios:
-        lines.append(
-            f"django-comments-xtd / Tribune, median, {compare:,} comments all on one page: "
-            + ", ".join(ratios)
-        )
+    paged = {p.reader: p for p in pages if p.size == compare and "one page" not in p.label}
+    for name, tribune_rows in (("all threads on one page", full), ("page 1 as served", paged)):
+        ratios = [
+            f"{row['reader']} {row['median'] / tribune_rows[row['reader']].timing.median:.1f}x "
+            f"(CPU {row['cpu'] / tribune_rows[row['reader']].timing.cpu_median:.1f}x)"
+            for row in xtd_rows
+            if row["reader"] in tribune_rows
+        ]
+        if ratios:
+            lines.append(
+                f"django-comments-xtd's time / Tribune's, {compare:,} comments, {name}: " + ", ".join(ratios)
+            )
     if posting is not None:
         from bench.tribune import median_int
 
@@ -219,6 +232,7 @@ def results_json(pages, posting, xtd_rows) -> dict:
                 "threads": p.threads,
                 "median_ms": p.timing.median,
                 "p95_ms": p.timing.p95,
+                "cpu_ms": p.timing.cpu_median,
                 "queries": p.queries,
             }
             for p in pages

@@ -3,7 +3,7 @@
 import re
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 @dataclass
 class Timing:
-    samples: list[float]  # milliseconds
+    samples: list[float]  # milliseconds of wall-clock time
+    cpu_samples: list[float] = field(default_factory=list)  # milliseconds of this process's CPU time
 
     @property
     def median(self) -> float:
@@ -20,6 +21,12 @@ class Timing:
     @property
     def p95(self) -> float:
         return percentile(self.samples, 95)
+
+    @property
+    def cpu_median(self) -> float:
+        """Less sensitive than wall-clock time to other work on the machine (SQLite runs in-process; a
+        PostgreSQL server's own CPU time is not in it)."""
+        return statistics.median(self.cpu_samples) if self.cpu_samples else float("nan")
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -37,12 +44,13 @@ def time_get(client, url: str, *, repeat: int, warmup: int) -> Timing:
     """Milliseconds per full GET through Django's handler (middleware, view, templates), after warm-up."""
     for _ in range(warmup):
         _get(client, url)
-    samples = []
+    samples, cpu_samples = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         _get(client, url)
         samples.append((time.perf_counter() - start) * 1000)
-    return Timing(samples)
+        cpu_samples.append((time.process_time() - cpu_start) * 1000)
+    return Timing(samples, cpu_samples)
 
 
 def count_queries(client, url: str) -> tuple[int, str]:

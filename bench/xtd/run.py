@@ -148,6 +148,7 @@ def main(argv=None) -> int:
                 "threads": threads,
                 "median": timing.median,
                 "p95": timing.p95,
+                "cpu": timing.cpu_median,
                 "queries": queries,
             }
         )
