@@ -26,7 +26,12 @@ if str(ROOT) not in sys.path:
 
 # (name, pattern, replacement): the replacement renders something of the same length without the construct.
 ABLATIONS = [
-    ("the two |date filters", r"\{\{ c\.created_at\|date:[^}]*\}\}", "2026-01-01T12:00:00+00:00"),
+    ("{{ c.created_at|date:... }} (shown date)", r"\{\{ c\.created_at\|date:[^}]*\}\}", "1 Dec 2026, 12:00"),
+    (
+        "{{ c.created_at.isoformat }}",
+        r"\{\{ c\.created_at\.isoformat \}\}",
+        "2026-12-01T12:00:00.000000+00:00",
+    ),
     ("{% csrf_token %}", r"\{% csrf_token %\}", '<input type="hidden" name="csrfmiddlewaretoken" value="x">'),
     ("{% blocktranslate %} (reply counts)", r"\{% blocktranslate .*?\{% endblocktranslate %\}", "3 replies"),
     ("{% translate %}", r"\{% translate (['\"])(.*?)\1 %\}", r"\2"),
@@ -36,7 +41,11 @@ ABLATIONS = [
         "1234",
     ),
     ("{{ c.display_author }}", r"\{\{ c\.display_author \}\}", "Reader 12"),
-    ("discussion.enhanced / focus / highlight tests", r"discussion\.(enhanced|focus|highlight)", "False"),
+    (
+        "hx-* attributes and focus tests (discussion.enhanced/focus/highlight)",
+        r"discussion\.(enhanced|focus|highlight)",
+        "False",
+    ),
 ]
 
 
@@ -61,6 +70,18 @@ def best_of(repeat: int, function) -> float:
         function()
         samples.append((time.process_time() - start) * 1000)
     return min(samples)
+
+
+def best_of_pair(repeat: int, first, second) -> tuple[float, float]:
+    """best_of() for two functions run in turn, so that both see the same moments of the machine's load."""
+    first(), second()
+    best = [float("inf"), float("inf")]
+    for _ in range(repeat):
+        for i, function in enumerate((first, second)):
+            start = time.process_time()
+            function()
+            best[i] = min(best[i], (time.process_time() - start) * 1000)
+    return best[0], best[1]
 
 
 def main(argv=None) -> int:
@@ -190,14 +211,16 @@ def report(args) -> None:
                     ablation_rows.append([name, "0", "not in the template", "", ""])
                     continue
                 template = engine.from_string(variant)
-                variant_ms = best_of(args.repeat, lambda template=template: render(template))
-                saved = render_ms - variant_ms
+                base_ms, variant_ms = best_of_pair(
+                    args.repeat, render, lambda template=template: render(template)
+                )
+                saved = base_ms - variant_ms
                 ablation_rows.append(
                     [
                         name,
                         str(found),
                         f"{saved:.1f}",
-                        f"{saved / render_ms:.0%}",
+                        f"{saved / base_ms:.0%}",
                         f"{saved / shown * 1000:.0f}",
                     ]
                 )
