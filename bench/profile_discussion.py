@@ -40,6 +40,7 @@ ABLATIONS = [
         r"\{\{ (c\.pk|c\.level|c\.tree_id|c\.score) \}\}",
         "1234",
     ),
+    ("{% follow_thread_button %} (an inclusion tag per thread)", r"\{% follow_thread_button c %\}", ""),
     ("{{ c.display_author }}", r"\{\{ c\.display_author \}\}", "Reader 12"),
     (
         "hx-* attributes and focus tests (discussion.enhanced/focus/highlight)",
