@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "forum.accounts",
     "articles",
     "forum.comments",
+    "forum.moderation",
     # The spam check is enqueued before the notifications of the same comment (receivers connect in this
     # order), so in the embedded mode a comment pulled as spam is never announced.
     "forum.spam",
@@ -266,6 +267,22 @@ STORAGES = {
 COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
 COMMENTS_DISPLAY_DEPTH = env.int("COMMENTS_DISPLAY_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
+# Comments close by themselves this many days after publication (0: never); articles may override it.
+COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
+
+# Moderation (docs/moderation.md). Pre-moderation holds comments for review: "none", "first" (until an
+# account has a published comment) or "all".
+MODERATION_PREMODERATION = env.str("MODERATION_PREMODERATION", default="none").strip().lower()
+if MODERATION_PREMODERATION not in {"none", "first", "all"}:
+    sys.exit(
+        f"Tribune refuses to start: MODERATION_PREMODERATION={MODERATION_PREMODERATION!r} is not one of "
+        "none, first, all."
+    )
+# Weighted readers' reports that hide a comment until a moderator decides.
+MODERATION_REPORT_THRESHOLD = env.float("MODERATION_REPORT_THRESHOLD", default=3.0)
+# Accounts younger than this weigh least when they report.
+MODERATION_NEW_ACCOUNT_DAYS = env.int("MODERATION_NEW_ACCOUNT_DAYS", default=7)
+MODERATION_QUEUE_PER_PAGE = env.int("MODERATION_QUEUE_PER_PAGE", default=25)
 
 SITE_NAME = env.str("SITE_NAME", default="Tribune")
 SITE_DESCRIPTION = env.str(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/profile/", ProfileView.as_view(), name="profile"),
     path("accounts/", include("allauth.urls")),
+    path("moderation/", include("forum.moderation.urls")),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
     path("notifications/", include("forum.notifications.urls")),

@@ -1,0 +1,197 @@
+"""The moderation records in the admin: read-only (the queue and the services are where things change),
+and the per-article discussion settings as an inline of the article's page."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles.admin import ArticleAdmin
+from forum.comments.admin import CommentAdmin
+from forum.moderation import services, suspensions
+from forum.moderation.forms import HideForm
+from forum.moderation.models import Appeal, DiscussionSettings, ModerationAction, Report, Suspension
+from forum.moderation.permissions import can_moderate
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "kind",
+        "actor_name",
+        "target_name",
+        "comment_id",
+        "article",
+        "reason",
+        "status_before",
+        "status_after",
+    )
+    list_filter = ("kind", "reason", ("created_at", admin.DateFieldListFilter))
+    list_select_related = ("article",)
+    search_fields = ("actor_name", "target_name", "note")
+    date_hierarchy = "created_at"
+    fields = (
+        "created_at",
+        "kind",
+        "actor",
+        "actor_name",
+        "comment",
+        "article",
+        "target_user",
+        "target_name",
+        "reason",
+        "note",
+        "status_before",
+        "status_after",
+    )
+    show_full_result_count = False
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "comment_id", "reporter", "reason", "weight", "status", "decided_by")
+    list_filter = ("status", "reason", "from_new_account")
+    list_select_related = ("reporter", "decided_by")
+    search_fields = ("reporter__username", "note", "law")
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "comment_id", "author", "status", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("author", "decided_by")
+    search_fields = ("author__username", "text", "decision_reason")
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    list_display = ("user", "created_at", "ends_at", "reason", "created_by", "lifted_at")
+    list_filter = (("ends_at", admin.EmptyFieldListFilter), ("lifted_at", admin.EmptyFieldListFilter))
+    list_select_related = ("user", "created_by")
+    search_fields = ("user__username", "reason")
+    actions = ["lift"]
+
+    def has_moderate_permission(self, request) -> bool:
+        return can_moderate(request.user)
+
+    @admin.action(description=_("Lift the selected suspensions"), permissions=["moderate"])
+    def lift(self, request, queryset) -> None:
+        lifted = 0
+        for suspension in queryset:
+            try:
+                suspensions.lift_suspension(suspension=suspension, actor=request.user)
+            except ValidationError:
+                continue
+            lifted += 1
+        self.message_user(request, _("%(count)d suspensions lifted.") % {"count": lifted}, messages.SUCCESS)
+
+
+class DiscussionSettingsInline(admin.StackedInline):
+    """On the article's page; editors who may change the article may change these too."""
+
+    model = DiscussionSettings
+    can_delete = False
+    extra = 1
+    max_num = 1
+    verbose_name_plural = _("discussion")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("articles.view_article") or request.user.has_perm(
+            "articles.change_article"
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("articles.change_article")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("articles.change_article")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+ArticleAdmin.inlines = [*ArticleAdmin.inlines, DiscussionSettingsInline]
+
+
+# -- bulk actions on comments, through the same functions as the queue (logged and counted alike) ----------
+def report_bulk(modeladmin, request, result: services.BulkResult) -> None:
+    if result.done:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d comment done.", "%(count)d comments done.", result.done)
+            % {"count": result.done},
+            messages.SUCCESS,
+        )
+    for comment_id, why in result.skipped:
+        modeladmin.message_user(
+            request, _("Comment %(id)s skipped: %(why)s") % {"id": comment_id, "why": why}, messages.WARNING
+        )
+
+
+@admin.action(description=_("Hide the selected comments…"), permissions=["moderate"])
+def hide_comments(modeladmin, request, queryset):
+    """Asks for the reason on an intermediate page, like Django's own delete confirmation."""
+    form = HideForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        result = services.bulk(
+            comments=queryset.select_related("article", "author"),
+            action="hide",
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        report_bulk(modeladmin, request, result)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Hide comments"),
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "queryset": queryset,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, "admin/moderation/hide_comments.html", context)
+
+
+@admin.action(description=_("Unhide the selected comments"), permissions=["moderate"])
+def unhide_comments(modeladmin, request, queryset) -> None:
+    result = services.BulkResult()
+    for comment in queryset.select_related("article", "author"):
+        try:
+            services.unhide(comment=comment, actor=request.user)
+        except ValidationError as error:
+            result.skipped.append((comment.pk, " ".join(error.messages)))
+        else:
+            result.done += 1
+    report_bulk(modeladmin, request, result)
+
+
+@admin.action(description=_("Mark the selected comments as spam"), permissions=["moderate"])
+def mark_comments_spam(modeladmin, request, queryset) -> None:
+    result = services.bulk(
+        comments=queryset.select_related("article", "author"), action="spam", actor=request.user
+    )
+    report_bulk(modeladmin, request, result)
+
+
+def has_moderate_permission(self, request) -> bool:
+    return can_moderate(request.user)
+
+
+CommentAdmin.has_moderate_permission = has_moderate_permission
+CommentAdmin.actions = [*CommentAdmin.actions, hide_comments, unhide_comments, mark_comments_spam]

@@ -1,0 +1,118 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from forum.moderation.appeals import DECISION_MAX_LENGTH
+from forum.moderation.models import (
+    APPEAL_MAX_LENGTH,
+    HIDE_REASONS,
+    NOTE_MAX_LENGTH,
+    Reason,
+    Report,
+    Suspension,
+)
+from forum.moderation.services import BULK_ACTIONS
+from forum.moderation.suspensions import REASON_MAX_LENGTH
+
+
+class IdsField(forms.Field):
+    """Several values of one name (checkboxes, hidden inputs) as a list of ids."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        try:
+            return [int(item) for item in value]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(
+                _("The selection of comments is malformed."), code="invalid"
+            ) from None
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for moderators (optional)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class HideForm(NoteForm):
+    submit_label = _("Hide comment")
+    reason = forms.ChoiceField(label=_("Reason"), choices=HIDE_REASONS)
+    subtree = forms.BooleanField(label=_("Hide the whole subtree (all replies below it)"), required=False)
+    field_order = ["reason", "note", "subtree"]
+
+
+class DeleteForm(NoteForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *Reason.choices], required=False)
+    field_order = ["reason", "note"]
+
+
+class ReportForm(forms.ModelForm):
+    submit_label = _("Send report")
+
+    class Meta:
+        model = Report
+        fields = ["reason", "law", "note"]
+        labels = {
+            "reason": _("Why are you reporting this comment?"),
+            "law": _("Which law does it break? (for illegal content)"),
+            "note": _("Anything the moderators should know (optional)"),
+        }
+        widgets = {"note": forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX_LENGTH})}
+        help_texts = {"law": ""}
+
+
+class AppealForm(forms.Form):
+    submit_label = _("Send appeal")
+    text = forms.CharField(
+        label=_("Why should this comment be shown again?"),
+        max_length=APPEAL_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("grant", _("Grant: show the comment again")), ("reject", _("Reject: keep it hidden"))],
+    )
+    reason = forms.CharField(label=_("Reason (the author reads it)"), max_length=DECISION_MAX_LENGTH)
+
+
+class SuspendForm(forms.Form):
+    duration = forms.ChoiceField(label=_("Suspend for"), choices=Suspension.Duration.choices)
+    reason = forms.CharField(label=_("Reason (the reader reads it)"), max_length=REASON_MAX_LENGTH)
+    comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class BulkForm(NoteForm):
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[("", "—"), *BULK_ACTIONS.items()],
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *HIDE_REASONS], required=False)
+    comments = IdsField(required=False)
+    select_all = forms.BooleanField(label=_("Select all on this page"), required=False)
+    page_ids = IdsField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "hide" and not cleaned.get("reason"):
+            self.add_error("reason", _("Choose the reason for hiding."))
+        return cleaned
+
+    def selected_ids(self) -> list[int]:
+        if self.cleaned_data["select_all"]:
+            return self.cleaned_data["page_ids"]
+        return self.cleaned_data["comments"]
+
+
+class QueueFilterForm(forms.Form):
+    tab = forms.CharField(required=False)
+    article = forms.IntegerField(label=_("Article"), required=False, min_value=1)
+    author = forms.CharField(label=_("Author (username)"), required=False, max_length=150)
+    page = forms.CharField(required=False)

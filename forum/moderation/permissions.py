@@ -1,0 +1,26 @@
+"""Who may do what in moderation. Views, the admin and the services all ask these two questions."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+
+def can_moderate(user) -> bool:
+    """Members of "Moderators" and superusers (who hold every permission)."""
+    return bool(user is not None and user.is_authenticated and user.has_perm("comments.moderate_comment"))
+
+
+def can_close(user) -> bool:
+    """Closing an article's comments and locking threads: moderators, and editors who may change articles."""
+    return can_moderate(user) or bool(
+        user is not None and user.is_authenticated and user.has_perm("articles.change_article")
+    )
+
+
+def check_moderator(user) -> None:
+    if not can_moderate(user):
+        raise PermissionDenied(_("Only moderators can do that."))
+
+
+def check_can_close(user) -> None:
+    if not can_close(user):
+        raise PermissionDenied(_("Only editors and moderators can close a discussion or lock a thread."))
