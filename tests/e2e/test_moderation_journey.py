@@ -1,0 +1,61 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from forum.comments.models import Comment
+from forum.moderation.models import ModerationAction, Report
+from tests.factories import PASSWORD, ArticleFactory, CommentFactory, ModeratorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_out(page):
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+
+
+def test_a_report_reaches_the_queue_and_the_moderator_hides_the_comment(page, login):
+    article = ArticleFactory(title="Belarus urges truce", slug="belarus-urges-truce")
+    comment = CommentFactory(article=article, body="You are all idiots and traitors.")
+    reply = CommentFactory(parent=comment, body="Please keep it civil.")
+    reader = UserFactory(username="dora", date_joined=timezone.now() - timedelta(days=60))
+    moderator = ModeratorFactory(username="charlie")
+
+    # A reader reports the comment.
+    login(reader, PASSWORD)
+    page.goto(f"/articles/{article.slug}/")
+    page.locator(f"#comment-{comment.pk} > .comment-actions").get_by_role("link", name="Report").click()
+    page.get_by_label("Why are you reporting this comment?").select_option(label="Abuse")
+    page.get_by_label("Anything the moderators should know (optional)").fill("Insults everyone")
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Thank you. The moderators will look at this comment.")).to_be_visible()
+    assert Report.objects.get().reason == "abuse"
+    log_out(page)
+
+    # A moderator finds it in the queue and hides it with a reason.
+    login(moderator, PASSWORD)
+    page.goto("/moderation/")
+    expect(page.locator('[data-tab="reported"] .queue-count')).to_have_text("1")
+    row = page.locator(f"#row-{comment.pk}")
+    expect(row).to_contain_text("Insults everyone")
+    row.locator("summary", has_text="Hide").click()
+    row.get_by_label("Reason", exact=True).select_option(label="Abuse")
+    row.get_by_label("Note for moderators (optional)").fill("Name-calling")
+    row.get_by_role("button", name="Hide", exact=True).click()
+    expect(page.get_by_text("The comment is hidden.")).to_be_visible()
+    expect(page.locator('[data-tab="reported"] .queue-count')).to_have_text("0")
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.HIDDEN
+    assert ModerationAction.objects.get().reason == "abuse"
+    log_out(page)
+
+    # An anonymous reader sees the placeholder, with the reply still in place beneath it.
+    page.goto(f"/articles/{article.slug}/")
+    hidden = page.locator(f"#comment-{comment.pk}")
+    expect(hidden).to_have_attribute("data-status", "hidden")
+    expect(hidden.locator(".comment-body").first).to_have_text("This comment was hidden by a moderator.")
+    expect(page.get_by_text("You are all idiots")).to_have_count(0)
+    expect(hidden.locator(f"#comment-{reply.pk} .comment-body")).to_have_text("Please keep it civil.")
+    expect(page.locator(".comment-count")).to_have_text(re.compile(r"^1 comment$"))
