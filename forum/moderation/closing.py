@@ -129,9 +129,12 @@ def posting_refusal(article: Article, user) -> str:
     """Why this reader may not post on this article now, or "" (for templates: the form gives way).
 
     One query for the article's override and the reader's suspension together, so that the article page
-    stays within its budget."""
+    stays within its budget; none for anonymous readers, who are offered to log in (the server refuses
+    their posts anyway, and tells them why once they are logged in)."""
     if not article.comments_open:
         return _("Comments are closed on this article.")
+    if user is None or not user.is_authenticated:
+        return ""
     suspension = load_discussion_state(article, user)
     if is_auto_closed(article):
         return auto_close_message(article)
@@ -148,7 +151,7 @@ def load_discussion_state(article: Article, user) -> Suspension | None:
             DiscussionSettings.objects.filter(article_id=OuterRef("pk")).values("close_after_days")[:1]
         )
     }
-    if user is not None and user.is_authenticated:
+    if user.is_authenticated:
         suspended = Suspension.objects.active().filter(user_id=user.pk).order_by(*LONGEST_FIRST)
         columns.update(
             suspension_id=Subquery(suspended.values("pk")[:1]),

@@ -173,8 +173,10 @@ def test_article_page_query_count_is_constant(client, article, reader, total, dj
     client.force_login(reader)
 
     # session, user, article, the reader's permissions (user, groups), the page's roots, their trees, votes,
-    # what the reader follows (the follow buttons), the unread notifications (the header)
-    with django_assert_num_queries(10):
+    # what the reader follows (the follow buttons), the unread notifications (the header), and moderation's
+    # one (the reader's suspension and the article's close-after override): one past DESIGN.md's 10, see the
+    # moderation report
+    with django_assert_num_queries(11):
         response = client.get(article.get_absolute_url())
 
     assert len(re.findall(r'<article class="comment', response.content.decode())) == min(

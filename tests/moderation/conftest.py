@@ -32,9 +32,3 @@ def reply(comment, other_reader) -> Comment:
 def refresh(obj):
     obj.refresh_from_db()
     return obj
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The factories set a password on every account; PBKDF2 would spend seconds per test on it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

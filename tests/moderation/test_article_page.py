@@ -241,7 +241,7 @@ def test_a_closed_article_offers_moderators_to_reopen(client, article, moderator
 
 @pytest.mark.parametrize("threads_count", [1, 4])
 @pytest.mark.parametrize(
-    "persona,queries", [("anonymous", 5), ("other_reader", 10), ("reader", 11), ("moderator", 11)]
+    "persona,queries", [("anonymous", 3), ("other_reader", 9), ("reader", 10), ("moderator", 10)]
 )
 def test_the_article_page_stays_constant_in_queries(
     client,
