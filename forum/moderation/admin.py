@@ -8,7 +8,6 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.admin import ArticleAdmin
 from forum.comments.admin import CommentAdmin
 from forum.moderation import services, suspensions
 from forum.moderation.forms import HideForm
@@ -100,31 +99,30 @@ class SuspensionAdmin(ReadOnlyAdmin):
         self.message_user(request, _("%(count)d suspensions lifted.") % {"count": lifted}, messages.SUCCESS)
 
 
-class DiscussionSettingsInline(admin.StackedInline):
-    """On the article's page; editors who may change the article may change these too."""
+@admin.register(DiscussionSettings)
+class DiscussionSettingsAdmin(admin.ModelAdmin):
+    """Per-article overrides of COMMENTS_CLOSE_AFTER_DAYS, for editors who may change articles (its own page,
+    so that the article's form stays the articles app's own)."""
 
-    model = DiscussionSettings
-    can_delete = False
-    extra = 1
-    max_num = 1
-    verbose_name_plural = _("discussion")
+    list_display = ("article", "close_after_days")
+    list_select_related = ("article",)
+    search_fields = ("article__title", "article__slug")
+    autocomplete_fields = ("article",)
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("articles.view_article") or request.user.has_perm(
-            "articles.change_article"
-        )
+        return request.user.has_perm("articles.change_article") or can_moderate(request.user)
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request) -> bool:
         return request.user.has_perm("articles.change_article")
 
     def has_change_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("articles.change_article")
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-ArticleAdmin.inlines = [*ArticleAdmin.inlines, DiscussionSettingsInline]
+        return request.user.has_perm("articles.change_article")
 
 
 # -- bulk actions on comments, through the same functions as the queue (logged and counted alike) ----------
