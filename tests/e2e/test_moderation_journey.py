@@ -2,7 +2,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -13,22 +12,12 @@ from tests.factories import PASSWORD, ArticleFactory, CommentFactory, ModeratorF
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def groups():
-    """Browser tests flush the database after each test, and the groups of the data migrations with it."""
-    Group.objects.get_or_create(name="Editors")
-    moderators, _created = Group.objects.get_or_create(name="Moderators")
-    moderators.permissions.add(
-        *Permission.objects.filter(content_type__app_label="comments", codename="moderate_comment")
-    )
-
-
 def log_out(page):
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state()
 
 
-def test_a_report_reaches_the_queue_and_the_moderator_hides_the_comment(page, login, groups):
+def test_a_report_reaches_the_queue_and_the_moderator_hides_the_comment(page, login):
     article = ArticleFactory(title="Belarus urges truce", slug="belarus-urges-truce")
     comment = CommentFactory(article=article, body="You are all idiots and traitors.")
     reply = CommentFactory(parent=comment, body="Please keep it civil.")
