@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from forum.comments.models import Comment
-from forum.comments.posting import refresh_comment_count, set_status
+from forum.comments.posting import refresh_comment_count, remove_empty_placeholders, set_status
 from forum.moderation.models import (
     HIDE_REASONS,
     NOTE_MAX_LENGTH,
@@ -251,6 +251,8 @@ def delete_for_good(*, comment: Comment, actor, reason: str = "", note: str = ""
         )
         announce(record, target)
         target.delete()
+        # An author-deleted placeholder that only held this reply goes with it, as when authors delete.
+        remove_empty_placeholders(target.parent_id)
         refresh_comment_count(target.article_id)
     return record
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from forum.comments.models import Comment
-from forum.comments.views import article_url
+from forum.comments.views import after_write_url
 from forum.moderation import appeals, closing, reports, services, suspensions
 from forum.moderation.forms import (
     AppealDecisionForm,
@@ -74,8 +74,9 @@ def readers_only(view: Callable) -> Callable:
 
 
 def comment_url(comment: Comment, user) -> str:
-    """Where the comment shows on its article's page (the right page of threads, anchored)."""
-    return article_url(comment, user)
+    """Where the comment shows: its article's page (the right page of threads, anchored), or its own page
+    when it lies below the display depth."""
+    return after_write_url(comment, user)
 
 
 def safe_next(request: HttpRequest) -> str:

@@ -305,6 +305,14 @@ def test_delete_for_good_keeps_the_tree_of_the_thread_valid(comment, reply, othe
     assert (comment.lft, comment.rght, reply.lft, reply.rght) == (1, 4, 2, 3)
 
 
+def test_delete_for_good_takes_an_emptied_deleted_placeholder_along(comment, reply, moderator):
+    Comment.objects.filter(pk=comment.pk).update(status=Status.DELETED, body="")
+
+    services.delete_for_good(comment=reply, actor=moderator)
+
+    assert not Comment.objects.exists()
+
+
 def test_delete_for_good_refuses_a_comment_with_replies(comment, reply, moderator):
     with pytest.raises(ValidationError, match="has replies"):
         services.delete_for_good(comment=comment, actor=moderator)
