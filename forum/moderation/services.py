@@ -83,7 +83,10 @@ def change_status(
     """Inside a transaction, on a locked comment: change its status, log it and announce it."""
     before = comment.status
     if before != status:
-        set_status(comment=comment, status=status, actor=actor, reason=reason)
+        # comment_status_changed carries the reason as words (listeners show it to the author); the log
+        # and comment_moderated keep the code.
+        label = str(Reason(reason).label) if reason in Reason.values else reason
+        set_status(comment=comment, status=status, actor=actor, reason=label)
     record = ModerationAction.record(
         kind,
         actor=actor,

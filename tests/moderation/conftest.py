@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from forum.comments.models import Comment
 from tests.factories import CommentFactory, UserFactory
+from tests.notifications.conftest import post, post_and_fan_out  # noqa: F401  (shared fixtures)
 
 
 def veteran(**kwargs):

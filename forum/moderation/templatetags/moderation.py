@@ -127,3 +127,11 @@ def posting_refusal(context, article) -> str:
 def discussion_closed(article) -> bool:
     """Whether the article's comments are closed, by hand or by themselves."""
     return not article.comments_open or is_auto_closed(article)
+
+
+@register.inclusion_tag("moderation/_nav.html", takes_context=True)
+def moderation_nav(context) -> dict:
+    """The header's link to the queue, for moderators. Called for staff only (base.html), so that other
+    readers' pages do not load permissions just for it."""
+    user = _viewer(context)
+    return {"show": user is not None and can_moderate(user)}
