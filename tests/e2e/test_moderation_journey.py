@@ -59,3 +59,30 @@ def test_a_report_reaches_the_queue_and_the_moderator_hides_the_comment(page, lo
     expect(page.get_by_text("You are all idiots")).to_have_count(0)
     expect(hidden.locator(f"#comment-{reply.pk} .comment-body")).to_have_text("Please keep it civil.")
     expect(page.locator(".comment-count")).to_have_text(re.compile(r"^1 comment$"))
+
+
+def test_the_moderation_pages_have_no_serious_violations(page, sign_in):
+    from forum.moderation import appeals, reports, services
+    from tests.e2e.test_accessibility import assert_accessible
+
+    article = ArticleFactory(title="Belarus urges truce", slug="belarus-urges-truce")
+    moderator = ModeratorFactory(username="charlie")
+    reported = CommentFactory(article=article, body="Reported", spam_score=0.7, spam_reasons=["links: 3"])
+    reports.report(comment=reported, reporter=UserFactory(), reason="abuse", note="Rude")
+    hidden = CommentFactory(parent=reported, body="Hidden")
+    services.hide(comment=hidden, actor=moderator, reason="abuse")
+    appeals.appeal(comment=hidden, author=hidden.author, text="Irony")
+    sign_in(moderator)
+
+    for tab in ("reported", "appeals"):
+        page.goto(f"/moderation/?tab={tab}")
+        expect(page.locator(".queue-row")).to_have_count(1)
+        assert_accessible(page)
+    page.goto(f"/moderation/comments/{reported.pk}/hide/form/")
+    assert_accessible(page)
+
+    page.context.clear_cookies()
+    sign_in(UserFactory(username="dora"))
+    page.goto(f"/moderation/comments/{reported.pk}/report/form/")
+    expect(page.get_by_role("button", name="Send report")).to_be_visible()
+    assert_accessible(page)
