@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -38,3 +40,31 @@ def test_front_matter_error_names_the_line(tmp_path):
 
     with pytest.raises(FrontMatterError, match=r"line 3: expected 'key: value'"):
         parse_article_file(path)
+
+
+def test_load_demo_loads_the_discussion_once_with_its_replies_nested(settings):
+    settings.DEBUG = False
+
+    call_command("load_demo")
+    call_command("load_demo")
+
+    article = Article.objects.get()
+    assert article.comments.count() == 4
+    first = article.comments.get(import_id="9001")
+    assert sorted(first.get_children().values_list("author_name", flat=True)) == ["Dave", "Olena"]
+    assert list(article.comments.roots().order_by("created_at").values_list("author_name", flat=True)) == [
+        "Sirius",
+        "Marko",
+    ]
+    assert article.comment_count == 4
+
+
+def test_load_demo_says_whether_it_imported_the_discussion(settings):
+    settings.DEBUG = False
+    first, second = io.StringIO(), io.StringIO()
+
+    call_command("load_demo", stdout=first)
+    call_command("load_demo", stdout=second)
+
+    assert "Imported the demo discussion: 4 comments" in first.getvalue()
+    assert "Already there: the demo discussion (4 comments)" in second.getvalue()

@@ -4,8 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.demo import DEMO_ARTICLE, FrontMatterError, parse_article_file
+from articles.demo import DEMO_ARTICLE, DEMO_DISCUSSION, FrontMatterError, parse_article_file
 from articles.models import Article
+from forum.comments.importers import DisqusReader, ImportFailed, import_file
 
 # Development accounts only: created when DEBUG is on, never on a production site.
 DEMO_ACCOUNTS = [
@@ -42,7 +43,15 @@ class Command(BaseCommand):
         self.load_discussion(article)
 
     def load_discussion(self, article: Article) -> None:
-        """The demo discussion comes in through the Disqus importer once the comments app provides it."""
+        """The demo discussion comes in through the Disqus importer, as a site's own would; once only."""
+        try:
+            report = import_file(DisqusReader(DEMO_DISCUSSION), article=article)
+        except ImportFailed as exc:
+            raise CommandError(str(exc)) from exc
+        if report.comments:
+            self.stdout.write(f"Imported the demo discussion: {report.comments} comments")
+        else:
+            self.stdout.write(f"Already there: the demo discussion ({report.existing} comments)")
 
     def create_accounts(self):
         User = get_user_model()
