@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -6,6 +7,7 @@ from django.core.management import call_command
 from articles.demo import FrontMatterError, parse_article_file
 from articles.models import Article
 from forum.accounts.models import User
+from forum.comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,20 @@ def test_load_demo_says_whether_it_imported_the_discussion(settings):
 
     assert "Imported the demo discussion: 4 comments" in first.getvalue()
     assert "Already there: the demo discussion (4 comments)" in second.getvalue()
+
+
+def test_the_demo_article_shows_its_discussion_nested_as_in_the_file(client, settings):
+    settings.DEBUG = False
+    call_command("load_demo", stdout=io.StringIO())
+    pk = dict(Comment.objects.values_list("import_id", "pk"))
+
+    html = client.get("/articles/belarus-urges-truce/").content.decode()
+
+    shown = re.findall(r'<article class="comment[^"]*" id="comment-(\d+)" data-depth="(\d+)"', html)
+    assert shown == [
+        (str(pk["9001"]), "0"),
+        (str(pk["9002"]), "1"),
+        (str(pk["9003"]), "1"),
+        (str(pk["9004"]), "0"),
+    ]
+    assert '<span class="comment-count">4 comments</span>' in html
