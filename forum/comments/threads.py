@@ -9,7 +9,7 @@ into a flat list of nodes with open/close markers, which one template loop rende
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -173,27 +173,32 @@ def _count(node: Node) -> int:
     return sum(1 + _count(child) for child in node.replies)
 
 
+def with_viewer_votes(comments: QuerySet[Comment], user) -> QuerySet[Comment]:
+    """Annotate whether this reader up-voted each comment, in the same query that loads the comments."""
+    if not user.is_authenticated:
+        return comments
+    return comments.annotate(viewer_voted=Exists(Vote.objects.filter(comment=OuterRef("pk"), user=user)))
+
+
 def attach_viewer_state(nodes: list[Node], user) -> None:
-    """What this reader may do with each comment: one query for their votes, the rest in memory."""
+    """What this reader may do with each comment, from what was loaded (see with_viewer_votes)."""
     if not user.is_authenticated or not nodes:
         return
     window_start = timezone.now() - edit_window()
-    voted = set(
-        Vote.objects.filter(user=user, comment_id__in=[n.comment.pk for n in nodes]).values_list(
-            "comment_id", flat=True
-        )
-    )
     for node in nodes:
         comment = node.comment
-        node.voted = comment.pk in voted
+        node.voted = getattr(comment, "viewer_voted", False)
         node.own = comment.author_id == user.pk
         node.can_edit = (
             node.own and comment.created_at >= window_start and comment.status in Comment.EDITABLE_STATUSES
         )
 
 
-def _tree_comments(tree_ids: list[int]) -> QuerySet[Comment]:
-    return Comment.objects.filter(tree_id__in=tree_ids).select_related("author").order_by("tree_id", "lft")
+def _tree_comments(tree_ids: list[int], user) -> QuerySet[Comment]:
+    comments = (
+        Comment.objects.filter(tree_id__in=tree_ids).select_related("author").order_by("tree_id", "lft")
+    )
+    return with_viewer_votes(comments, user)
 
 
 def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_number=1) -> Discussion:
@@ -207,7 +212,7 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
     tree_ids = list(roots.values_list("tree_id", flat=True)[start : start + per_page + 1])
     has_more = len(tree_ids) > per_page
     tree_ids = tree_ids[:per_page]
-    comments = list(_tree_comments(tree_ids)) if tree_ids else []
+    comments = list(_tree_comments(tree_ids, user)) if tree_ids else []
     nodes = build_nodes(comments, user, sort)
     attach_viewer_state(nodes, user)
     return Discussion(article=article, sort=sort, nodes=nodes, page_number=number, has_more=has_more)
@@ -225,7 +230,9 @@ def subtree(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
     """A comment with its replies (the permalink page and "Continue this thread")."""
     sort = parse_sort(sort)
     comments = list(
-        comment.get_descendants(include_self=True).select_related("author").order_by("tree_id", "lft")
+        with_viewer_votes(comment.get_descendants(include_self=True), user)
+        .select_related("author")
+        .order_by("tree_id", "lft")
     )
     nodes = build_nodes(comments, user, sort, base_depth=comment.level)
     attach_viewer_state(nodes, user)
@@ -236,7 +243,7 @@ def subtree(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
 def thread(article: Article, tree_id: int, user, *, sort: str = DEFAULT_SORT) -> Discussion:
     """One top-level thread, as the article page shows it (re-rendered after an htmx write)."""
     sort = parse_sort(sort)
-    nodes = build_nodes(list(_tree_comments([tree_id])), user, sort)
+    nodes = build_nodes(list(_tree_comments([tree_id], user)), user, sort)
     attach_viewer_state(nodes, user)
     return Discussion(article=article, sort=sort, nodes=nodes)
 
@@ -244,7 +251,9 @@ def thread(article: Article, tree_id: int, user, *, sort: str = DEFAULT_SORT) ->
 def continuation(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
     """The replies below a comment at the display depth ("Continue this thread")."""
     sort = parse_sort(sort)
-    comments = list(comment.get_descendants().select_related("author").order_by("tree_id", "lft"))
+    comments = list(
+        with_viewer_votes(comment.get_descendants(), user).select_related("author").order_by("tree_id", "lft")
+    )
     nodes = build_nodes(comments, user, sort, base_depth=comment.level + 1)
     attach_viewer_state(nodes, user)
     ancestors = [*comment.get_ancestors().select_related("author"), comment]
