@@ -29,11 +29,12 @@ class CommentQuerySet(TreeQuerySet):
         """Comments that a public discussion shows: readable ones, and placeholders that keep replies."""
         return self.filter(status__in=Comment.SHOWN_STATUSES)
 
-    def visible_to(self, user) -> "CommentQuerySet":
-        """What a page may list for this reader: public comments, placeholders, and their own pending ones."""
+    def visible_to(self, user, also: tuple[str, ...] = ()) -> "CommentQuerySet":
+        """What a page may list for this reader: public comments, placeholders, and their own pending ones
+        (and the statuses in `also`)."""
         if user.is_authenticated and user.has_perm("comments.moderate_comment"):
             return self.all()
-        visible = Q(status__in=Comment.SHOWN_STATUSES)
+        visible = Q(status__in=(*Comment.SHOWN_STATUSES, *also))
         if user.is_authenticated:
             visible |= Q(author=user, status=Comment.Status.PENDING)
         return self.filter(visible)

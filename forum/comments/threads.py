@@ -206,7 +206,7 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
     sort = parse_sort(sort)
     number = parse_page(page_number)
     per_page = settings.COMMENTS_THREADS_PER_PAGE
-    roots = Comment.objects.for_article(article).roots().visible_to(user).order_by(*SORTS[sort])
+    roots = _listed_roots(article, user).order_by(*SORTS[sort])
     # One row past the page tells whether there is more, without a COUNT query.
     start = (number - 1) * per_page
     tree_ids = list(roots.values_list("tree_id", flat=True)[start : start + per_page + 1])
@@ -216,6 +216,12 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
     nodes = build_nodes(comments, user, sort)
     attach_viewer_state(nodes, user)
     return Discussion(article=article, sort=sort, nodes=nodes, page_number=number, has_more=has_more)
+
+
+def _listed_roots(article, user) -> QuerySet[Comment]:
+    """Top-level comments a page may list. A spam root is listed too: if replies hang below it, it shows as
+    a placeholder that keeps them; if none do, build_nodes leaves it out."""
+    return Comment.objects.for_article(article).roots().visible_to(user, also=(Comment.Status.SPAM,))
 
 
 def parse_page(value) -> int:
@@ -264,7 +270,7 @@ def page_of_thread(comment: Comment, user, sort: str = DEFAULT_SORT) -> int:
     """The page of the article's discussion that shows this comment's thread."""
     sort = parse_sort(sort)
     root = comment if comment.level == 0 else comment.get_root()
-    roots = Comment.objects.for_article(comment.article_id).roots().visible_to(user)
+    roots = _listed_roots(comment.article_id, user)
     if sort == "newest":
         before = roots.filter(
             Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, pk__gt=root.pk)

@@ -190,3 +190,20 @@ def test_anonymous_article_page_query_count_is_constant(client, article, total, 
     # article, the page's roots, their trees
     with django_assert_num_queries(3):
         client.get(article.get_absolute_url())
+
+
+def test_spam_root_with_replies_keeps_them_behind_a_placeholder(article, tree):
+    Comment.objects.filter(pk=tree["root"].pk).update(status=Comment.Status.SPAM)
+
+    page = threads.discussion_page(article, AnonymousUser())
+
+    assert ids(page.nodes)[:4] == [tree[k].pk for k in ("root", "a", "a1", "b")]
+    assert page.nodes[0].placeholder == "hidden"
+
+
+def test_spam_root_without_replies_is_left_out(article, tree):
+    Comment.objects.filter(pk=tree["other"].pk).update(status=Comment.Status.SPAM)
+
+    page = threads.discussion_page(article, AnonymousUser())
+
+    assert tree["other"].pk not in ids(page.nodes)
