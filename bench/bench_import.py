@@ -20,6 +20,7 @@ import argparse
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
 os.environ.setdefault("DEBUG", "true")
-WORKDIR = Path(tempfile.mkdtemp(prefix="tribune-bench-"))
+WORKDIR = Path(tempfile.mkdtemp(prefix="tribune-import-bench-"))
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
 
@@ -160,6 +161,7 @@ def main() -> None:
     finally:
         if postgres:
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+        connection.close()
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         "seconds: wall clock; CPU s: this process's CPU time (the database server's is not in it); "
@@ -168,4 +170,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(WORKDIR, ignore_errors=True)
