@@ -268,3 +268,32 @@ def test_follow_a_thread_the_reader_cannot_see_is_not_found(client, reader, arti
 
     assert client.post(f"/notifications/follow/thread/{spam.pk}/").status_code == 404
     assert Subscription.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/notifications/read/"),
+        ("put", "/notifications/settings/"),
+        ("get", "/notifications/follow/thread/1/"),
+        ("get", "/notifications/unfollow/article/1/"),
+    ],
+)
+def test_actions_refuse_the_wrong_method(client, reader, method, path):
+    client.force_login(reader)
+
+    assert getattr(client, method)(path).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "path", ["/notifications/read/", "/notifications/1/read/", "/notifications/follow/thread/1/"]
+)
+def test_actions_need_a_login(client, path):
+    response = client.post(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_preferences_need_a_login(client):
+    assert client.get("/notifications/settings/")["Location"].startswith("/accounts/login/")
