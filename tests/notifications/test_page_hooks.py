@@ -70,3 +70,21 @@ def test_following_on_lists_the_followed_threads_of_that_article_only(reader, ar
 
     assert following.following_on(reader, article.pk) == (None, {mine.pk})
     assert other.pk not in following.following_on(reader, article.pk)[1]
+
+
+def test_each_thread_gets_its_own_button(client, reader, article):
+    followed, other = CommentFactory(article=article), CommentFactory(article=article)
+    following.set_following_thread(reader, followed, True)
+    client.force_login(reader)
+
+    content = client.get(article.get_absolute_url()).content.decode()
+
+    assert content.count(f'action="/notifications/unfollow/thread/{followed.pk}/"') == 1
+    assert content.count(f'hx-post="/notifications/follow/thread/{other.pk}/"') == 1
+    assert "/thread/0/" not in content
+
+
+def test_visitors_get_no_follow_buttons(client, article):
+    CommentFactory(article=article)
+
+    assert "/notifications/" not in client.get(article.get_absolute_url()).content.decode()
