@@ -93,7 +93,8 @@ def recipients_for(job: NotificationJob, comment: Comment) -> dict[int, str]:
             return {}
         return {comment.author_id: Kind.HIDDEN}
     if job.event == Event.REPORTED:
-        return dict.fromkeys(moderator_ids() - {job.actor_id}, Kind.REPORT)
+        # Neither the reporter nor the comment's author (who must never learn who reported).
+        return dict.fromkeys(moderator_ids() - {job.actor_id, comment.author_id}, Kind.REPORT)
     return {}
 
 
@@ -155,7 +156,12 @@ def run_job(job: NotificationJob, last_attempt: bool = False) -> dict:
     comment = Comment.objects.select_related("article", "author").filter(pk=job.comment_id).first()
     if comment is None:
         return {"notified": 0}
-    actor_id = comment.author_id if job.event in (job.Event.PUBLISHED, job.Event.HELD) else job.actor_id
+    if job.event in (job.Event.PUBLISHED, job.Event.HELD):
+        actor_id = comment.author_id
+    elif job.event == job.Event.HIDDEN:
+        actor_id = job.actor_id
+    else:
+        actor_id = None  # a report does not say who filed it
     created = create_notifications(
         comment, recipients_for(job, comment), actor_id=actor_id, reason=job.reason
     )

@@ -20,7 +20,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("Mentions of my username")
     THREAD = "thread", _("New comments in threads I follow")
     ARTICLE = "article", _("New comments on articles I follow")
-    HIDDEN = "hidden", _("My comment was hidden by a moderator")
+    HIDDEN = "hidden", _("My comment was hidden")
     REPORT = "report", _("New reports (moderators)")
     HELD = "held", _("Comments held for review (moderators)")
 
@@ -162,7 +162,7 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Who did it: the comment's author, the moderator, the reporter."),
+        help_text=_("Who did it: the comment's author, or the moderator who hid it."),
     )
     reason = models.TextField(_("reason"), blank=True, default="")
     email = models.CharField(
@@ -213,8 +213,8 @@ class Notification(models.Model):
             Kind.MENTION: _("%(who)s mentioned you in a comment on “%(title)s”"),
             Kind.THREAD: _("%(who)s commented in a thread you follow on “%(title)s”"),
             Kind.ARTICLE: _("%(who)s commented on “%(title)s”"),
-            Kind.HIDDEN: _("A moderator hid your comment on “%(title)s”"),
-            Kind.REPORT: _("%(who)s reported a comment by %(author)s on “%(title)s”"),
+            Kind.HIDDEN: _("Your comment on “%(title)s” was hidden"),
+            Kind.REPORT: _("A comment by %(author)s on “%(title)s” was reported"),
             Kind.HELD: _("A comment by %(author)s on “%(title)s” is waiting for review"),
         }
         return sentences[self.kind] % values

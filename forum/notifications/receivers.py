@@ -1,5 +1,5 @@
-"""Comment events → notification jobs. The events arrive inside the write's transaction: the job row is stored
-with the comment (or not at all), and its task is enqueued once the transaction commits."""
+"""Comment and moderation events → notification jobs. The events arrive inside the write's transaction: the
+job row is stored with it (or not at all), and its task is enqueued once the transaction commits."""
 
 from django.dispatch import receiver
 from django.utils import timezone
@@ -8,6 +8,7 @@ from forum.comments.models import Comment
 from forum.comments.signals import comment_edited, comment_posted, comment_status_changed
 from forum.lib import outbox
 from forum.lib.outbox import State
+from forum.moderation.signals import report_filed
 from forum.notifications.models import NotificationJob
 
 Event = NotificationJob.Event
@@ -58,5 +59,14 @@ def comment_status_changed_received(
         record_job(comment, Event.PUBLISHED, again=True)
     elif new_status == Comment.Status.PENDING:
         record_job(comment, Event.HELD, again=True)
-    elif new_status == Comment.Status.HIDDEN and actor is not None:
+    elif new_status == Comment.Status.HIDDEN:
+        # By a moderator, or by readers' reports (no actor); moderation passes the reason in words.
         record_job(comment, Event.HIDDEN, actor=actor, reason=reason, again=True)
+
+
+@receiver(report_filed, dispatch_uid="notifications.report_filed")
+def report_filed_received(sender, report, **kwargs) -> None:
+    """Moderators hear of the first report on a comment (their queue has the others)."""
+    if report.comment_id is None:
+        return
+    record_job(report.comment, Event.REPORTED, actor=report.reporter, reason=report.get_reason_display())
