@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -210,8 +210,13 @@ class BulkImport:
             found.update(
                 (key, (pk, article_id, tree_id))
                 for key, pk, article_id, tree_id in Comment.objects.filter(
-                    import_source=self.source, import_id__in=keys[start : start + QUERY_CHUNK]
-                ).values_list("import_id", "pk", "article_id", "tree_id")
+                    # The partial index's own condition, repeated: SQLite uses the index only when it does.
+                    ~Q(import_source=""),
+                    import_source=self.source,
+                    import_id__in=keys[start : start + QUERY_CHUNK],
+                )
+                .order_by()
+                .values_list("import_id", "pk", "article_id", "tree_id")
             )
         return found
 
