@@ -9,6 +9,7 @@ import os
 # forum.settings refuses to start without these when DEBUG is off in the environment.
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from forum.settings import *  # noqa: F403
 from forum.settings import LOGGING, STORAGES, TEMPLATES

@@ -37,12 +37,16 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 if not DEBUG:
-    missing = [
-        name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)) if not value
-    ]
+    # SITE_URL too: workers build the links in e-mails from it and have no request to ask.
+    required = {
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": ALLOWED_HOSTS,
+        "SITE_URL": env.str("SITE_URL", default=""),
+    }
+    missing = [name for name, value in required.items() if not value]
     if missing:
         # One clear line instead of a traceback: the process must not start half-configured.
-        sys.exit(f"Tribune refuses to start: DEBUG is off and {' and '.join(missing)} is not set.")
+        sys.exit(f"Tribune refuses to start: DEBUG is off and these are not set: {', '.join(missing)}.")
 else:
     SECRET_KEY = SECRET_KEY or "insecure-development-key-only-used-when-DEBUG-is-on"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]", "testserver"]

@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789-abcdefghijklmnop",
     "ALLOWED_HOSTS": "news.example",
+    "SITE_URL": "https://news.example",
 }
 
 
@@ -30,16 +31,19 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("env", "missing"),
     [
-        ({"DEBUG": "false", "ALLOWED_HOSTS": "news.example"}, "SECRET_KEY is not set"),
-        ({"DEBUG": "false", "SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS is not set"),
-        ({"DEBUG": "false"}, "SECRET_KEY and ALLOWED_HOSTS is not set"),
+        ({**PRODUCTION_ENV, "SECRET_KEY": ""}, "SECRET_KEY"),
+        ({**PRODUCTION_ENV, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        ({**PRODUCTION_ENV, "SITE_URL": ""}, "SITE_URL"),
+        ({"DEBUG": "false"}, "SECRET_KEY, ALLOWED_HOSTS, SITE_URL"),
     ],
 )
 def test_production_refuses_to_start_without_secrets(env, missing):
     result = run_manage("check", env=env)
 
     assert result.returncode == 1
-    assert result.stderr.strip() == f"Tribune refuses to start: DEBUG is off and {missing}."
+    assert (
+        result.stderr.strip() == f"Tribune refuses to start: DEBUG is off and these are not set: {missing}."
+    )
 
 
 def test_production_settings_pass_check_deploy():
