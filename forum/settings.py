@@ -271,6 +271,7 @@ STORAGES = {
 COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
 COMMENTS_DISPLAY_DEPTH = env.int("COMMENTS_DISPLAY_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
+COMMENTS_PAGE_BUDGET = env.int("COMMENTS_PAGE_BUDGET", default=500)
 # Comments close by themselves this many days after publication (0: never); articles may override it.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 

@@ -9,9 +9,10 @@ into a flat list of nodes with open/close markers, which one template loop rende
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.functional import cached_property
 
 from articles.models import Article
@@ -50,6 +51,7 @@ class Node:
     placeholder: str = ""  # "hidden" or "deleted": render the notice instead of the text
     continue_thread: bool = False  # replies exist below the display depth
     close_count: int = 0  # how many open threads (ancestors with replies shown) end after this node
+    when: str = ""  # the posting time as shown, e.g. "31 Mar 2023, 19:12" (what |date:"j M Y, H:i" gives)
     voted: bool = False
     own: bool = False
     can_edit: bool = False
@@ -134,6 +136,7 @@ def build_nodes(comments: list[Comment], user, sort: str, base_depth: int = 0) -
         else:
             parent.replies.append(node)
 
+    _format_times(by_id.values())
     key = _sort_key(sort)
     max_depth = settings.COMMENTS_DISPLAY_DEPTH
     flat: list[Node] = []
@@ -167,6 +170,15 @@ def build_nodes(comments: list[Comment], user, sort: str, base_depth: int = 0) -
     for root in roots:
         walk(root)
     return flat
+
+
+def _format_times(nodes) -> None:
+    """Format every posting time once here: the date filter in the template costs more than any other
+    construct on a long discussion (see bench/)."""
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    for node in nodes:
+        local = timezone.localtime(node.comment.created_at)
+        node.when = f"{local.day} {months[local.month]} {local.year}, {local:%H:%M}"
 
 
 def _count(node: Node) -> int:
@@ -205,17 +217,36 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
     """One page of top-level threads with all their replies, in a constant number of queries."""
     sort = parse_sort(sort)
     number = parse_page(page_number)
-    per_page = settings.COMMENTS_THREADS_PER_PAGE
-    roots = _listed_roots(article, user).order_by(*SORTS[sort])
-    # One row past the page tells whether there is more, without a COUNT query.
-    start = (number - 1) * per_page
-    tree_ids = list(roots.values_list("tree_id", flat=True)[start : start + per_page + 1])
-    has_more = len(tree_ids) > per_page
-    tree_ids = tree_ids[:per_page]
+    pages = thread_pages(article, user, sort)
+    tree_ids = pages[number - 1] if number <= len(pages) else []
     comments = list(_tree_comments(tree_ids, user)) if tree_ids else []
     nodes = build_nodes(comments, user, sort)
     attach_viewer_state(nodes, user)
-    return Discussion(article=article, sort=sort, nodes=nodes, page_number=number, has_more=has_more)
+    return Discussion(
+        article=article, sort=sort, nodes=nodes, page_number=number, has_more=number < len(pages)
+    )
+
+
+def thread_pages(article, user, sort: str) -> list[list[int]]:
+    """The tree ids of each page: up to COMMENTS_THREADS_PER_PAGE threads, and no more threads once a page
+    holds COMMENTS_PAGE_BUDGET comments (a page always takes at least one thread), so a discussion with a few
+    huge threads still comes in pages of bounded size. A root's thread size is rght / 2, so one query over
+    the roots decides every page."""
+    rows = _listed_roots(article, user).order_by(*SORTS[sort]).values_list("tree_id", "rght")
+    per_page, budget = settings.COMMENTS_THREADS_PER_PAGE, settings.COMMENTS_PAGE_BUDGET
+    pages: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for tree_id, rght in rows:
+        thread_size = rght // 2
+        if current and (len(current) == per_page or size + thread_size > budget):
+            pages.append(current)
+            current, size = [], 0
+        current.append(tree_id)
+        size += thread_size
+    if current:
+        pages.append(current)
+    return pages
 
 
 def _listed_roots(article, user) -> QuerySet[Comment]:
@@ -268,24 +299,10 @@ def continuation(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discuss
 
 def page_of_thread(comment: Comment, user, sort: str = DEFAULT_SORT) -> int:
     """The page of the article's discussion that shows this comment's thread."""
-    sort = parse_sort(sort)
-    root = comment if comment.level == 0 else comment.get_root()
-    roots = _listed_roots(comment.article_id, user)
-    if sort == "newest":
-        before = roots.filter(
-            Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, pk__gt=root.pk)
-        )
-    elif sort == "top":
-        before = roots.filter(
-            Q(score__gt=root.score)
-            | Q(score=root.score, created_at__lt=root.created_at)
-            | Q(score=root.score, created_at=root.created_at, pk__lt=root.pk)
-        )
-    else:
-        before = roots.filter(
-            Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
-        )
-    return before.count() // settings.COMMENTS_THREADS_PER_PAGE + 1
+    for number, tree_ids in enumerate(thread_pages(comment.article_id, user, parse_sort(sort)), start=1):
+        if comment.tree_id in tree_ids:
+            return number
+    return 1
 
 
 def anchor_on_article_page(comment: Comment) -> int:

@@ -207,3 +207,32 @@ def test_spam_root_without_replies_is_left_out(article, tree):
     page = threads.discussion_page(article, AnonymousUser())
 
     assert tree["other"].pk not in ids(page.nodes)
+
+
+def test_shown_time_matches_the_date_filter(article, settings):
+    from django.template.defaultfilters import date
+
+    settings.TIME_ZONE = "Europe/Kyiv"
+    comment = CommentFactory(
+        article=article, created_at=timezone.make_aware(timezone.datetime(2023, 3, 31, 19, 12))
+    )
+
+    node = threads.discussion_page(article, AnonymousUser()).nodes[0]
+
+    assert node.when == date(comment.created_at, "j M Y, H:i") == "31 Mar 2023, 19:12"
+
+
+def test_a_page_takes_no_more_threads_once_it_holds_the_budget(article, settings):
+    settings.COMMENTS_PAGE_BUDGET = 4
+    big = CommentFactory(article=article, created_at=make_time(0))
+    for _ in range(4):
+        CommentFactory(parent=big)
+    small = [CommentFactory(article=article, created_at=make_time(i)) for i in range(1, 4)]
+
+    first = threads.discussion_page(article, AnonymousUser())
+    second = threads.discussion_page(article, AnonymousUser(), page_number=2)
+
+    assert [n.comment.pk for n in first.nodes if n.depth == 0] == [big.pk]  # one thread, even over budget
+    assert [n.comment.pk for n in second.nodes] == [c.pk for c in small]
+    assert first.has_more and not second.has_more
+    assert threads.page_of_thread(small[2], AnonymousUser()) == 2
