@@ -1,7 +1,10 @@
-"""Every write to comments goes through these functions: views, the admin, importers and (later) an API.
+"""Every reader's or moderator's write to comments goes through these functions: views, the admin, the
+moderation services and (later) an API.
 
 They validate, take the thread lock that keeps django-mptt's tree consistent, keep the article's comment
-count true, and send the events of signals.py once the write is done.
+count true, and send the events of signals.py inside the write's transaction. The importers are the one
+exception: they build whole trees in bulk under the new-thread lock (forum/comments/importers/) and send no
+events, so imported comments raise no notifications or spam checks.
 """
 
 from datetime import timedelta
