@@ -144,7 +144,10 @@ def report(args) -> None:
     nodes_template = engine.get_template("comments/_nodes.html")
     source = nodes_template.template.source
 
-    with override_settings(COMMENTS_THREADS_PER_PAGE=per_page):
+    with override_settings(
+        COMMENTS_THREADS_PER_PAGE=per_page,
+        COMMENTS_PAGE_BUDGET=10**9 if not args.page else settings.COMMENTS_PAGE_BUDGET,
+    ):
         for reader in (None, readers[1]):
             user = reader or AnonymousUser()
             who = "anonymous" if reader is None else "logged in"

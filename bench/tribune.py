@@ -160,7 +160,8 @@ def measure_page(
         client.force_login(reader)
     url = discussion.article.get_absolute_url()
     per_page = discussion.threads if all_threads else settings.COMMENTS_THREADS_PER_PAGE
-    with override_settings(COMMENTS_THREADS_PER_PAGE=per_page):
+    budget = discussion.size if all_threads else settings.COMMENTS_PAGE_BUDGET
+    with override_settings(COMMENTS_THREADS_PER_PAGE=per_page, COMMENTS_PAGE_BUDGET=budget):
         queries, html = count_queries(client, url)
         timing = time_get(client, url, repeat=repeat, warmup=warmup)
     return PageResult(
