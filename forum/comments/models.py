@@ -160,6 +160,14 @@ class Comment(MPTTModel):
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def is_visible_to(self, user, *, can_moderate: bool | None = None) -> bool:
+        """The Python twin of CommentQuerySet.visible_to, for a comment already loaded."""
+        if can_moderate is None:
+            can_moderate = user.is_authenticated and user.has_perm("comments.moderate_comment")
+        if can_moderate or self.status in self.SHOWN_STATUSES:
+            return True
+        return self.status == self.Status.PENDING and self.author_id == getattr(user, "pk", None)
+
     @property
     def is_placeholder(self) -> bool:
         return self.status in (self.Status.HIDDEN, self.Status.DELETED)

@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.functional import cached_property
 
 from articles.models import Article
+from forum.comments import rules
 from forum.comments.models import Comment, Vote
 from forum.comments.rules import edit_window
 
@@ -112,19 +113,13 @@ def _placeholder(comment: Comment, user, can_moderate: bool) -> str:
     return ""
 
 
-def _is_visible(comment: Comment, user, can_moderate: bool) -> bool:
-    if can_moderate or comment.status in Comment.SHOWN_STATUSES:
-        return True
-    return comment.status == Comment.Status.PENDING and comment.author_id == getattr(user, "pk", None)
-
-
 def build_nodes(comments: list[Comment], user, sort: str, base_depth: int = 0) -> list[Node]:
     """Turn comments in tree order (tree_id, lft) into the flat, render-ready list of nodes.
 
     A comment the reader may not see is dropped with its subtree, unless something below it is visible:
     then it stays as a "hidden" placeholder so that the tree keeps its shape.
     """
-    can_moderate = user.is_authenticated and user.has_perm("comments.moderate_comment")
+    can_moderate = rules.can_moderate(user)
     by_id: dict[int, Node] = {}
     roots: list[Node] = []
     for comment in comments:
@@ -143,7 +138,7 @@ def build_nodes(comments: list[Comment], user, sort: str, base_depth: int = 0) -
 
     def prune(node: Node) -> bool:
         node.replies = [child for child in node.replies if prune(child)]
-        if _is_visible(node.comment, user, can_moderate):
+        if node.comment.is_visible_to(user, can_moderate=can_moderate):
             node.placeholder = _placeholder(node.comment, user, can_moderate)
             return True
         if node.replies:

@@ -27,10 +27,7 @@ def get_comment_for_user(user, slug: str, pk: int) -> Comment:
     )
     if not comment.article.is_published():
         raise Http404("No published article at this address.")
-    if (
-        not Comment.objects.filter(pk=comment.pk).visible_to(user).exists()
-        and not comment.get_children().exists()
-    ):
+    if not comment.is_visible_to(user) and not comment.get_children().exists():
         raise Http404("No comment at this address.")
     return comment
 
