@@ -12,10 +12,10 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("TRIBUNE_VAR_DIR", default=str(BASE_DIR / "var")))
-
 env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.str("TRIBUNE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 
 def env_bool(name: str, default: bool) -> bool:
