@@ -1,4 +1,4 @@
-"""The optional Akismet-compatible check, against a fake service on 127.0.0.1."""
+"""The optional Akismet-compatible check (the `akismet` library), against a fake service on 127.0.0.1."""
 
 from datetime import timedelta
 
@@ -65,11 +65,55 @@ def test_service_down_is_retried_then_left_out(akismet_server, post, article, re
 
 def test_unexpected_answer_counts_as_no_answer(akismet_server, post, article, regular, settings):
     settings.TASK_MAX_RETRIES = 0
-    akismet_server.answer = "invalid"
+    akismet_server.answer = "perhaps"
 
     comment = post(article, regular, "Totally normal words.", context=HUMAN)
 
     assert comment.spam_reasons == ["Akismet did not answer"]
+
+
+def test_refused_key_counts_as_no_answer(akismet_server, post, article, regular, settings):
+    settings.TASK_MAX_RETRIES = 0
+    akismet_server.answer = "invalid"  # what Akismet says to an unknown key or site
+
+    comment = post(article, regular, "Totally normal words.", context=HUMAN)
+
+    assert len(akismet_server.requests) == 1
+    assert (comment.status, comment.spam_reasons) == (Comment.Status.PUBLISHED, ["Akismet did not answer"])
+
+
+def test_blatant_spam_marks_spam(akismet_server, post, article, regular):
+    akismet_server.answer = "true"
+    akismet_server.headers = {"X-akismet-pro-tip": "discard"}
+
+    comment = post(article, regular, "Totally normal words.", context=HUMAN)
+
+    assert (comment.status, comment.spam_reasons) == (Comment.Status.SPAM, ["Akismet says spam"])
+
+
+def test_slow_service_times_out(akismet_server, post, article, regular, settings, monkeypatch):
+    from forum.spam import akismet
+
+    settings.TASK_MAX_RETRIES = 0
+    monkeypatch.setattr(akismet, "TIMEOUT", 0.2)
+    akismet_server.delay = 1.0
+    akismet_server.answer = "true"
+
+    comment = post(article, regular, "Totally normal words.", context=HUMAN)
+
+    assert (comment.status, comment.spam_reasons) == (Comment.Status.PUBLISHED, ["Akismet did not answer"])
+
+
+def test_compatible_service_is_asked_at_its_own_address(akismet_server, post, article, regular, settings):
+    settings.AKISMET_URL = f"http://127.0.0.1:{akismet_server.port}/antispam/v1"
+
+    post(article, regular, "Totally normal words.", context=HUMAN)
+
+    [request] = akismet_server.requests
+    [headers] = akismet_server.request_headers
+    assert request["path"] == "/antispam/v1/comment-check"
+    assert headers["Host"] == f"127.0.0.1:{akismet_server.port}"
+    assert headers["User-Agent"].startswith("Tribune/0.1 | akismet.py/")
 
 
 def test_no_key_no_request(akismet_server, post, article, regular, settings):
