@@ -53,18 +53,6 @@ class QueueRow:
     def open_reports(self) -> list[Report]:
         return [report for report in self.reports if report.status == Report.Status.OPEN]
 
-    @property
-    def hidden_by(self) -> ModerationAction | None:
-        """The latest hiding of the comment (by a moderator or by reports), if it is hidden."""
-        if self.comment.status != Status.HIDDEN:
-            return None
-        hides = [
-            entry
-            for entry in self.log
-            if entry.kind in (ModerationAction.Kind.HIDE, ModerationAction.Kind.AUTO_HIDE)
-        ]
-        return hides[-1] if hides else None
-
 
 class Queue:
     def __init__(self, tab: str = "reported", *, article_id: int | None = None, author: str = ""):

@@ -3,11 +3,6 @@ import pytest
 from forum.comments import posting
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def post(django_capture_on_commit_callbacks, settings):
     """Post through forum.comments.posting and run what the commit enqueues (eagerly, as embedded mode)."""

@@ -1,11 +1,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def post(django_capture_on_commit_callbacks, settings):
     """Post through forum.comments.posting and run the spam check (eagerly) after the commit."""
