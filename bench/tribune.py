@@ -25,7 +25,7 @@ from forum.comments.posting import post_comment, refresh_comment_count
 from forum.lib.markdown import render_comment
 
 READERS = 300  # distinct authors in a discussion
-COMMENT_HTML = r'<article class="comment[ "]'  # one per comment rendered (DESIGN.md's HTML contract)
+COMMENT_HTML = r'<article class="comment[ "]'  # one per comment (HTML contract, docs/architecture.md)
 STATUS = {
     shape.PUBLISHED: Comment.Status.PUBLISHED,
     shape.DELETED: Comment.Status.DELETED,

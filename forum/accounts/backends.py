@@ -7,7 +7,7 @@ class SingleQueryModelBackend(ModelBackend):
     """Django's ModelBackend, reading a user's own and group permissions in one query instead of two.
 
     Every page that asks "may this reader moderate?" pays for it, and the article page keeps within its
-    query budget (DESIGN.md: at most 10)."""
+    query budget (docs/architecture.md: at most 10)."""
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -174,7 +174,7 @@ def test_article_page_query_count_is_constant(client, article, reader, total, dj
 
     # session, user, article, the reader's permissions, the page's roots, their trees with the reader's votes,
     # what the reader follows (the follow buttons), the unread notifications (the header), and moderation's
-    # one (the reader's suspension and the article's close-after override): within DESIGN.md's 10
+    # one (the reader's suspension and the article's close-after override): within docs/architecture.md's 10
     with django_assert_num_queries(9):
         response = client.get(article.get_absolute_url())
 

@@ -268,7 +268,7 @@ def test_the_article_page_stays_constant_in_queries(
     # The comments app's 3 (article, roots, trees with the reader's votes), the logged-in reader's session,
     # user and permissions, notifications' 2 (follows, unread count); moderation's: the reader's suspension
     # with the article's close-after override (1), the hiding notes when the viewer may read hidden
-    # comments (1). DESIGN.md: at most 10.
+    # comments (1). docs/architecture.md: at most 10.
     with django_assert_num_queries(queries):
         client.get(PAGE)
 
