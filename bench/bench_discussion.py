@@ -74,8 +74,9 @@ def run_tribune(*, sizes: list[int], compare: int, repeat: int, warmup: int, rep
         if size == compare:
             variants.append((f"Tribune, {size:,} comments, all threads on one page", True))
         for label, all_threads in variants:
-            for reader in (None, logged_in):
-                progress(f"timing {label} ({'anonymous' if reader is None else 'logged in'})")
+            for reader, warm in ((None, False), (None, True), (logged_in, False)):
+                who = "anonymous" if reader is None else "logged in"
+                progress(f"timing {label} ({who}{', warm cache' if warm else ''})")
                 pages.append(
                     tribune.measure_page(
                         discussion,
@@ -84,6 +85,7 @@ def run_tribune(*, sizes: list[int], compare: int, repeat: int, warmup: int, rep
                         warmup=warmup,
                         label=label,
                         all_threads=all_threads,
+                        warm=warm,
                     )
                 )
         if size == compare and replies:
@@ -182,13 +184,18 @@ def format_report(pages, posting, xtd_rows: list[dict], *, repeat: int, warmup: 
     ]
     full = {p.reader: p for p in pages if p.size == compare and "one page" in p.label}
     paged = {p.reader: p for p in pages if p.size == compare and "one page" not in p.label}
+    xtd_by_reader = {row["reader"]: row for row in xtd_rows}
     for name, tribune_rows in (("all threads on one page", full), ("page 1 as served", paged)):
-        ratios = [
-            f"{row['reader']} {row['median'] / tribune_rows[row['reader']].timing.median:.1f}x "
-            f"(CPU {row['cpu'] / tribune_rows[row['reader']].timing.cpu_median:.1f}x)"
-            for row in xtd_rows
-            if row["reader"] in tribune_rows
-        ]
+        ratios = []
+        for reader, page in tribune_rows.items():
+            row = xtd_by_reader.get(reader.split(",")[0])
+            if row is None or not page.shown:
+                continue
+            per_comment = (row["median"] / row["shown"]) / (page.timing.median / page.shown)
+            ratios.append(
+                f"{reader} {row['median'] / page.timing.median:.1f}x "
+                f"(CPU {row['cpu'] / page.timing.cpu_median:.1f}x; per shown comment {per_comment:.1f}x)"
+            )
         if ratios:
             lines.append(
                 f"django-comments-xtd's time / Tribune's, {compare:,} comments, {name}: " + ", ".join(ratios)

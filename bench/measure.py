@@ -40,12 +40,15 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def time_get(client, url: str, *, repeat: int, warmup: int) -> Timing:
-    """Milliseconds per full GET through Django's handler (middleware, view, templates), after warm-up."""
+def time_get(client, url: str, *, repeat: int, warmup: int, before=None) -> Timing:
+    """Milliseconds per full GET through Django's handler (middleware, view, templates), after warm-up.
+    `before`, if given, is called (untimed) before each timed GET, e.g. to empty a cache."""
     for _ in range(warmup):
         _get(client, url)
     samples, cpu_samples = [], []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start, cpu_start = time.perf_counter(), time.process_time()
         _get(client, url)
         samples.append((time.perf_counter() - start) * 1000)

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "forum.page_cache.AnonymousPageCache",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -272,6 +273,12 @@ COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=1
 COMMENTS_DISPLAY_DEPTH = env.int("COMMENTS_DISPLAY_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_PAGE_BUDGET = env.int("COMMENTS_PAGE_BUDGET", default=500)
+# Anonymous readers' article pages are cached whole (forum/page_cache.py); every write retires them at once,
+# so the lifetime only bounds what changes with the clock alone (a discussion closing by itself).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Part of every cached page's key: set it per release (e.g. the commit) so that new templates are not served
+# pages rendered by the old ones.
+PAGE_CACHE_RELEASE = env.str("PAGE_CACHE_RELEASE", default="")
 # Comments close by themselves this many days after publication (0: never); articles may override it.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 

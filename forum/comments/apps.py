@@ -6,3 +6,6 @@ class CommentsConfig(AppConfig):
     name = "forum.comments"
     label = "comments"
     verbose_name = _("Comments")
+
+    def ready(self) -> None:
+        from forum.comments import receivers  # noqa: F401  (connects the receivers)

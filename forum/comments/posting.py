@@ -20,6 +20,7 @@ from articles.models import Article
 from forum.comments import signals
 from forum.comments.models import MAX_BODY_LENGTH, Comment, Vote
 from forum.comments.rules import can_delete, can_edit
+from forum.comments.versions import discussion_changed
 
 DUPLICATE_WINDOW = timedelta(minutes=1)
 
@@ -134,6 +135,7 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
     comment.edited_at = timezone.now()
     with transaction.atomic():
         comment.save(update_fields=["body", "edited_at"])
+        discussion_changed(comment.article_id)
         signals.comment_edited.send(sender=Comment, comment=comment)
     return comment
 
@@ -186,6 +188,7 @@ def toggle_vote(*, comment: Comment, user) -> bool:
             Vote.objects.create(comment=comment, user=user)
             voted = True
         Comment.objects.filter(pk=comment.pk).update(score=F("score") + (1 if voted else -1))
+        discussion_changed(comment.article_id)
     comment.refresh_from_db(fields=["score"])
     signals.comment_voted.send(sender=Comment, comment=comment, user=user, voted=voted)
     return voted
@@ -212,5 +215,8 @@ def set_status(*, comment: Comment, status: str, actor=None, reason: str = "") -
 
 
 def refresh_comment_count(article_id: int) -> None:
+    """Called by every write that adds, removes or shows/hides a comment, so it also marks the discussion
+    as changed for its caches."""
     count = Comment.objects.filter(article_id=article_id).public().count()
     Article.objects.filter(pk=article_id).update(comment_count=count)
+    discussion_changed(article_id)

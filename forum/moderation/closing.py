@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 from forum.comments.models import Comment
+from forum.comments.versions import discussion_changed
 from forum.moderation.models import DiscussionSettings, ModerationAction, Suspension
 from forum.moderation.permissions import check_can_close
 from forum.moderation.services import announce, clean_note, lock_comment
@@ -85,6 +86,7 @@ def _set_replies_locked(comment: Comment, actor, note: str, *, locked: bool) -> 
                 code="unchanged",
             )
         Comment.objects.filter(pk=target.pk).update(replies_locked=locked)
+        discussion_changed(target.article_id)
         target.replies_locked = locked
         record = ModerationAction.record(
             Kind.LOCK if locked else Kind.UNLOCK, actor=actor, comment=target, note=note
@@ -102,6 +104,7 @@ def close_comments(*, article: Article, actor, note: str = "") -> ModerationActi
         if not current.comments_open:
             raise ValidationError(_("Comments are already closed on this article."), code="unchanged")
         Article.objects.filter(pk=article.pk).update(comments_open=False)
+        discussion_changed(article.pk)
         record = ModerationAction.record(Kind.CLOSE, actor=actor, article=current, note=note)
     article.comments_open = False
     return record
@@ -117,6 +120,7 @@ def reopen_comments(*, article: Article, actor, note: str = "") -> ModerationAct
         if current.comments_open and not auto_closed:
             raise ValidationError(_("Comments are already open on this article."), code="unchanged")
         Article.objects.filter(pk=article.pk).update(comments_open=True)
+        discussion_changed(article.pk)
         if auto_closed:
             DiscussionSettings.objects.update_or_create(article=current, defaults={"close_after_days": 0})
         record = ModerationAction.record(Kind.REOPEN, actor=actor, article=current, note=note)

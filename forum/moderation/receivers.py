@@ -1,11 +1,14 @@
 """Moderation's answers to comment events (connected in ModerationConfig.ready)."""
 
 from django.conf import settings
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from forum.comments.models import Comment
 from forum.comments.signals import checking_permission, deciding_status
+from forum.comments.versions import discussion_changed
 from forum.moderation.closing import check_not_auto_closed
+from forum.moderation.models import DiscussionSettings
 from forum.moderation.permissions import can_moderate
 from forum.moderation.suspensions import check_not_suspended
 
@@ -37,3 +40,9 @@ def premoderate(sender, comment: Comment, **kwargs) -> str | None:
     if not Comment.objects.filter(author=author, status=Comment.Status.PUBLISHED).exists():
         return Comment.Status.PENDING
     return None
+
+
+@receiver(post_save, sender=DiscussionSettings, dispatch_uid="moderation.discussion_settings_changed")
+def discussion_settings_changed(sender, instance: DiscussionSettings, **kwargs) -> None:
+    """A new auto-close period can open or close the discussion: cached pages of it are out of date."""
+    discussion_changed(instance.article_id)

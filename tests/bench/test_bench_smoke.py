@@ -77,7 +77,8 @@ def test_bench_report_prints_every_row(results):
 
     lines = report.splitlines()
     assert lines[0] == "Article page: GET /articles/<slug>/, 1 timed runs after 0 warm-up runs per row"
-    assert sum(1 for line in lines if line.startswith("Tribune, ")) == 6
+    # Three page variants (20, 40, 40 on one page) for anonymous cold, anonymous warm and logged in.
+    assert sum(1 for line in lines if line.startswith("Tribune, ")) == 9
     assert (
         "Posting a reply into the 40-comment discussion: post_comment(), 3 replies to random comments"
         in lines
