@@ -7,7 +7,8 @@ CHROMIUM ?= /usr/bin/chromium
 
 # The suite's first pass runs on PostgreSQL and Redis (what production uses); the second pass runs the
 # database-independent part on the embedded SQLite default; the third runs that part again with the clock
-# CLOCK_SHIFT_DAYS ahead (ticking), so a test that passes only until some date fails now, not on that date.
+# CLOCK_SHIFT_DAYS ahead (ticking), so a test that passes only until some date fails now, not on that date
+# (not the browser or services tests: Chromium, the database server and the Celery workers keep the real clock).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tribune
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
