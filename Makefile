@@ -6,12 +6,17 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 
 # The suite's first pass runs on PostgreSQL and Redis (what production uses); the second pass runs the
-# database-independent part on the embedded SQLite default.
+# database-independent part on the embedded SQLite default; the third runs that part again with the clock
+# CLOCK_SHIFT_DAYS ahead (ticking), so a test that passes only until some date fails now, not on that date
+# (not the browser or services tests: Chromium, the database server and the Celery workers keep the real clock).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tribune
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
+CLOCK_SHIFT_DAYS ?= 730
+SQLITE_PYTEST := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_TASK_ALWAYS_EAGER DEBUG=true \
+  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider -m "not postgres and not e2e and not services"
 
-.PHONY: install run worker test test-postgres test-sqlite lint format browser node bench bench-profile bench-import clean
+.PHONY: install run worker test test-postgres test-sqlite test-future lint format browser node bench bench-profile bench-import clean
 
 install: $(STAMP)
 
@@ -52,15 +57,17 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-test: install browser node test-postgres test-sqlite
+test: install browser node test-postgres test-sqlite test-future
 
 test-postgres: install node
 	DEBUG=true DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=true \
 	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider
 
 test-sqlite: install
-	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_TASK_ALWAYS_EAGER DEBUG=true \
-	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider -m "not postgres and not e2e and not services"
+	$(SQLITE_PYTEST)
+
+test-future: install
+	$(SQLITE_PYTEST) --clock-shift-days=$(CLOCK_SHIFT_DAYS)
 
 # The article page and posting benchmark (bench/): prints the tables quoted in the README. SQLite in a
 # temporary file by default; `make bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/tribune` runs it in a

@@ -1,12 +1,35 @@
 import uuid
+from datetime import timedelta
 
 import pytest
+import time_machine
 
 from tests.factories import ArticleFactory, EditorFactory, ModeratorFactory, UserFactory
 
 # The groups (and their permissions, by natural key) that the data migrations made, noted as soon as the test
 # database is migrated: a transactional test flushes them, and the browser tests put them back.
 MIGRATED_GROUPS: dict[str, list[tuple[str, str]]] = {}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-shift-days",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="run the whole session with the clock this many days ahead of the real one (ticking), so that a "
+        "test that only passes until some date fails today (make test-future)",
+    )
+
+
+def pytest_configure(config):
+    # Started before collection, so what a test module computes at import is shifted too. A test that travels
+    # itself (time_machine.travel, the time_machine fixture or marker) nests inside this one.
+    days = config.getoption("clock_shift_days")
+    if days:
+        shift = time_machine.travel(timedelta(days=days), tick=True)
+        shift.start()
+        config.add_cleanup(shift.stop)
 
 
 @pytest.fixture(scope="session")

@@ -121,8 +121,8 @@ def test_reply_below_a_locked_comment_is_refused(article, reader):
         post(article, reader, parent=child)
 
 
-def test_same_body_within_a_minute_stores_one_comment(article, reader, time_machine):
-    time_machine.move_to("2027-03-01T10:00:00Z", tick=False)
+@pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
+def test_same_body_within_a_minute_stores_one_comment(article, reader):
     first = post(article, reader, "Same words")
 
     with pytest.raises(posting.DuplicateComment) as excinfo:
@@ -132,8 +132,8 @@ def test_same_body_within_a_minute_stores_one_comment(article, reader, time_mach
     assert Comment.objects.count() == 1
 
 
+@pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
 def test_same_body_after_a_minute_is_a_new_comment(article, reader, time_machine):
-    time_machine.move_to("2027-03-01T10:00:00Z", tick=False)
     post(article, reader, "Same words")
     time_machine.move_to("2027-03-01T10:01:01Z", tick=False)
 
@@ -186,8 +186,8 @@ def test_permission_veto_from_a_listener_refuses_the_post(article, reader):
     assert not Comment.objects.exists()
 
 
+@pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
 def test_author_edits_within_the_window(article, reader, time_machine):
-    time_machine.move_to("2027-03-01T10:00:00Z", tick=False)
     comment = post(article, reader, "Frist")
     time_machine.move_to("2027-03-01T10:14:00Z", tick=False)
 
@@ -198,8 +198,8 @@ def test_author_edits_within_the_window(article, reader, time_machine):
     assert comment.edited_at == timezone.now()
 
 
+@pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
 def test_edit_after_the_window_is_refused(article, reader, time_machine):
-    time_machine.move_to("2027-03-01T10:00:00Z", tick=False)
     comment = post(article, reader, "Original")
     time_machine.move_to("2027-03-01T10:15:01Z", tick=False)
 

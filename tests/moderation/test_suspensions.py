@@ -1,7 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from forum.comments import posting
@@ -14,13 +13,13 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+# The marker (unlike a fixture) stops the clock before any fixture is built, so the article, the users and the
+# suspensions all live on the same clock; the time_machine fixture then moves it on.
+frozen = pytest.mark.time_machine(NOW, tick=False)
 
 
-def test_suspend_for_seven_days(reader, moderator, frozen):
+@frozen
+def test_suspend_for_seven_days(reader, moderator):
     suspension = suspensions.suspend(user=reader, duration="7", reason="Repeated insults", actor=moderator)
 
     assert (suspension.user, suspension.ends_at, suspension.reason, suspension.created_by) == (
@@ -51,7 +50,8 @@ def test_suspension_names_the_comment_in_the_log(comment, reader, moderator):
     assert ModerationAction.objects.get().comment_id == comment.pk
 
 
-def test_the_message_gives_the_end_and_the_reason(reader, moderator, frozen):
+@frozen
+def test_the_message_gives_the_end_and_the_reason(reader, moderator):
     suspensions.suspend(user=reader, duration="7", reason="Repeated insults", actor=moderator)
 
     with pytest.raises(PermissionDenied) as refused:
@@ -69,20 +69,22 @@ def test_the_message_for_good(reader, moderator):
     assert str(refused.value) == "Your account is suspended: Spam bot"
 
 
-def test_a_suspension_ends_by_itself(reader, article, moderator, frozen):
+@frozen
+def test_a_suspension_ends_by_itself(reader, article, moderator, time_machine):
     suspensions.suspend(user=reader, duration="1", reason="Cool down", actor=moderator)
 
-    frozen.move_to(NOW + timedelta(days=1, seconds=1))
+    time_machine.move_to(NOW + timedelta(days=1, seconds=1))
 
     assert suspensions.active_suspension(reader) is None
     comment = posting.post_comment(article=article, author=reader, body="I am back.")
     assert comment.status == Comment.Status.PUBLISHED
 
 
-def test_a_suspension_holds_until_its_end(reader, moderator, frozen):
+@frozen
+def test_a_suspension_holds_until_its_end(reader, moderator, time_machine):
     suspensions.suspend(user=reader, duration="1", reason="Cool down", actor=moderator)
 
-    frozen.move_to(NOW + timedelta(hours=23, minutes=59))
+    time_machine.move_to(NOW + timedelta(hours=23, minutes=59))
 
     assert suspensions.active_suspension(reader) is not None
 
@@ -109,9 +111,10 @@ def test_lift_ends_a_suspension_and_logs_it(reader, moderator):
     )
 
 
-def test_lift_refuses_an_ended_suspension(reader, moderator, frozen):
+@frozen
+def test_lift_refuses_an_ended_suspension(reader, moderator, time_machine):
     suspension = suspensions.suspend(user=reader, duration="1", reason="Abuse", actor=moderator)
-    frozen.move_to(NOW + timedelta(days=2))
+    time_machine.move_to(NOW + timedelta(days=2))
 
     with pytest.raises(ValidationError):
         suspensions.lift_suspension(suspension=suspension, actor=moderator)
