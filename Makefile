@@ -16,7 +16,7 @@ CLOCK_SHIFT_DAYS ?= 730
 SQLITE_PYTEST := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_TASK_ALWAYS_EAGER DEBUG=true \
   $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider -m "not postgres and not e2e and not services"
 
-.PHONY: install run worker test test-postgres test-sqlite test-future lint format browser node bench bench-profile bench-import clean
+.PHONY: install run worker test test-postgres test-sqlite test-future lint format browser node bench bench-http wrk bench-profile bench-import clean
 
 install: $(STAMP)
 
@@ -69,11 +69,23 @@ test-sqlite: install
 test-future: install
 	$(SQLITE_PYTEST) --clock-shift-days=$(CLOCK_SHIFT_DAYS)
 
-# The article page and posting benchmark (bench/): prints the tables quoted in the README. SQLite in a
-# temporary file by default; `make bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/tribune` runs it in a
-# test database beside that one. BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes 1000 --repeat 50".
-bench: install
+# The article page and posting benchmark (bench/): prints the tables quoted in the README. In-process first
+# (SQLite in a temporary file by default; `make bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/tribune`
+# runs it in a test database beside that one; BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes 1000"),
+# then over HTTP (bench-http).
+bench: install bench-http
 	$(BIN)/python bench/bench_discussion.py $(BENCH_ARGS)
+
+# The article page over HTTP and the mixed load: gunicorn and wrk on 127.0.0.1, PostgreSQL and Redis (a database
+# and a Redis database of its own, made and dropped by the run). BENCH_HTTP_ARGS passes options.
+bench-http: install wrk
+	$(BIN)/python bench/bench_http.py $(BENCH_HTTP_ARGS)
+
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "make: the HTTP benchmark needs wrk: apt-get install wrk" >&2; exit 1; fi; }
 
 # Where the 1,000-comment page spends its time (phases, template constructs; BENCH_ARGS="--cprofile").
 bench-profile: install
