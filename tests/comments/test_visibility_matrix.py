@@ -196,6 +196,37 @@ def test_notification_emails_quote_the_text_only_to_those_who_may_read_it(mailbo
     }
 
 
+# -- the rule's two forms ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("role", ROLES)
+def test_the_queryset_and_the_model_apply_the_same_rule(role):
+    from django.contrib.auth.models import AnonymousUser
+
+    article = ArticleFactory()
+    author = UserFactory(username="quillon", display_name=AUTHOR_NAME)
+    gone = UserFactory(username="gone")
+    cases = {}
+    for status in Status.values:
+        cases[status, "account"] = CommentFactory(article=article, author=author, status=status)
+        cases[status, "imported"] = CommentFactory(
+            article=article, author=None, author_name="Quillon", status=status
+        )
+        cases[status, "deleted_account"] = CommentFactory(article=article, author=gone, status=status)
+    gone.delete()
+    viewer = viewer_for(role, author) or AnonymousUser()
+    loaded = {c.pk: c for c in Comment.objects.filter(article=article)}
+
+    listed_in_sql = set(
+        Comment.objects.filter(article=article).visible_to(viewer).values_list("pk", flat=True)
+    )
+    listed_in_python = {pk for pk, c in loaded.items() if c.is_visible_to(viewer)}
+    readable = {key for key, c in cases.items() if loaded[c.pk].is_readable_by(viewer)}
+
+    assert listed_in_sql == listed_in_python
+    assert readable == {
+        (status, authorship) for status, authorship in cases if may_read(role, status, authorship)
+    }
+
+
 # -- a reply to a withheld comment --------------------------------------------------------------------------
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain form", "htmx"])
 @pytest.mark.parametrize("authorship", ("account", "imported"))
