@@ -16,6 +16,9 @@ MAX_BODY_LENGTH = 10_000
 THREAD_LOCK_NAMESPACE = 0x7472  # "tr"
 NEW_THREAD_LOCK_KEY = 0x74726962756E65  # "tribune"
 
+# Who may read a comment's text (Comment.TEXT_READERS).
+EVERYONE, AUTHOR, MODERATORS, NOBODY = "everyone", "author", "moderators", "nobody"
+
 
 class CommentQuerySet(TreeQuerySet):
     def for_article(self, article) -> "CommentQuerySet":
@@ -25,18 +28,17 @@ class CommentQuerySet(TreeQuerySet):
         """Comments whose text anyone may read."""
         return self.filter(status=Comment.Status.PUBLISHED)
 
-    def shown(self) -> "CommentQuerySet":
-        """Comments that a public discussion shows: readable ones, and placeholders that keep replies."""
-        return self.filter(status__in=Comment.SHOWN_STATUSES)
-
     def visible_to(self, user, also: tuple[str, ...] = ()) -> "CommentQuerySet":
-        """What a page may list for this reader: public comments, placeholders, and their own pending ones
-        (and the statuses in `also`)."""
-        if user.is_authenticated and user.has_perm("comments.moderate_comment"):
+        """What a page may list for this reader (Comment.is_visible_to in SQL): the comments whose text they
+        may read, hidden and deleted ones as placeholders, and the statuses in `also`."""
+        moderator = _can_moderate(user)
+        anyones = {*readable_statuses(own=False, moderator=moderator), *Comment.SHOWN_STATUSES, *also}
+        if anyones.issuperset(Comment.Status.values):
             return self.all()
-        visible = Q(status__in=(*Comment.SHOWN_STATUSES, *also))
-        if user.is_authenticated:
-            visible |= Q(author=user, status=Comment.Status.PENDING)
+        visible = Q(status__in=sorted(anyones))
+        own = readable_statuses(own=True, moderator=moderator) - anyones
+        if own and user is not None and user.is_authenticated:
+            visible |= Q(author=user, status__in=sorted(own))
         return self.filter(visible)
 
     def roots(self) -> "CommentQuerySet":
@@ -75,7 +77,17 @@ class Comment(MPTTModel):
         SPAM = "spam", _("Spam")
         DELETED = "deleted", _("Deleted by its author")
 
+    # Listed to every reader: published comments, and hidden or deleted ones as a placeholder notice.
     SHOWN_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.DELETED)
+    # Who may read a comment's text, by its status: the one visibility rule, from which visible_to,
+    # is_visible_to and the placeholders of threads.py derive. Moderators read whatever an author may.
+    TEXT_READERS = {
+        Status.PUBLISHED: EVERYONE,
+        Status.PENDING: AUTHOR,
+        Status.HIDDEN: AUTHOR,
+        Status.SPAM: MODERATORS,
+        Status.DELETED: NOBODY,  # withdrawn by its author (posting.delete_comment also empties the text)
+    }
     EDITABLE_STATUSES = (Status.PUBLISHED, Status.PENDING)
 
     article = models.ForeignKey(
@@ -160,17 +172,56 @@ class Comment(MPTTModel):
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
-    def is_visible_to(self, user, *, can_moderate: bool | None = None) -> bool:
-        """The Python twin of CommentQuerySet.visible_to, for a comment already loaded."""
-        if can_moderate is None:
-            can_moderate = user.is_authenticated and user.has_perm("comments.moderate_comment")
-        if can_moderate or self.status in self.SHOWN_STATUSES:
-            return True
-        return self.status == self.Status.PENDING and self.author_id == getattr(user, "pk", None)
+    def is_written_by(self, user) -> bool:
+        """Whether this is the reader's own comment: a logged-in account wrote it. A comment without an
+        author (imported, or its account deleted) is nobody's."""
+        return (
+            self.author_id is not None
+            and user is not None
+            and user.is_authenticated
+            and self.author_id == user.pk
+        )
 
-    @property
-    def is_placeholder(self) -> bool:
-        return self.status in (self.Status.HIDDEN, self.Status.DELETED)
+    def is_readable_by(self, user, *, can_moderate: bool | None = None) -> bool:
+        """Whether this reader may read the text (TEXT_READERS); `can_moderate` spares a permission check
+        per comment when the caller already knows it."""
+        if can_moderate is None:
+            can_moderate = _can_moderate(user)
+        return self.status in readable_statuses(own=self.is_written_by(user), moderator=can_moderate)
+
+    def is_visible_to(self, user, *, can_moderate: bool | None = None) -> bool:
+        """The Python twin of CommentQuerySet.visible_to: whether a page may list this comment for this
+        reader, with its text or as a placeholder."""
+        return self.status in self.SHOWN_STATUSES or self.is_readable_by(user, can_moderate=can_moderate)
+
+    def placeholder_for(self, user, *, can_moderate: bool | None = None) -> str:
+        """What a page shows instead of the text: "" (the text), "deleted" or "hidden"."""
+        if self.is_readable_by(user, can_moderate=can_moderate):
+            return ""
+        return "deleted" if self.status == self.Status.DELETED else "hidden"
+
+
+def _readable(readers: set[str]) -> frozenset[str]:
+    return frozenset(status for status, who in Comment.TEXT_READERS.items() if who in readers)
+
+
+_READABLE_STATUSES = {
+    (False, False): _readable({EVERYONE}),
+    (True, False): _readable({EVERYONE, AUTHOR}),
+    (False, True): _readable({EVERYONE, AUTHOR, MODERATORS}),
+    (True, True): _readable({EVERYONE, AUTHOR, MODERATORS}),
+}
+
+
+def readable_statuses(*, own: bool, moderator: bool) -> frozenset[str]:
+    """The statuses whose text a reader may read, in their own comments or in anyone's."""
+    return _READABLE_STATUSES[own, moderator]
+
+
+def _can_moderate(user) -> bool:
+    from forum.comments.rules import can_moderate  # rules.py builds on this module
+
+    return can_moderate(user)
 
 
 class Vote(models.Model):

@@ -120,7 +120,7 @@ def post_comment(
 
 
 def edit_comment(*, comment: Comment, user, body: str) -> Comment:
-    if comment.author_id != getattr(user, "pk", None):
+    if not comment.is_written_by(user):
         raise PermissionDenied(_("You can only edit your own comments."))
     check_permission("edit", user, comment.article, comment)
     if not can_edit(comment, user):
@@ -176,7 +176,7 @@ def remove_empty_placeholders(comment_id: int | None) -> None:
 def toggle_vote(*, comment: Comment, user) -> bool:
     """Up-vote a comment, or take the vote back. Returns whether the reader's vote now stands."""
     check_permission("vote", user, comment.article, comment)
-    if comment.author_id == user.pk:
+    if comment.is_written_by(user):
         raise PermissionDenied(_("You cannot vote for your own comment."))
     if not comment.is_public:
         raise PermissionDenied(_("Only published comments can be voted on."))

@@ -1,4 +1,5 @@
-"""Who may do what with a comment, as plain predicates (the views, templates and posting share them)."""
+"""Who may do what with a comment, as plain predicates (the views, templates, posting and the other apps share
+them). Who may read what is Comment.TEXT_READERS, in models.py, beside the queryset that applies it."""
 
 from datetime import timedelta
 
@@ -14,16 +15,16 @@ def edit_window() -> timedelta:
 
 def can_edit(comment: Comment, user) -> bool:
     return (
-        user.is_authenticated
-        and comment.author_id == user.pk
+        comment.is_written_by(user)
         and comment.status in Comment.EDITABLE_STATUSES
         and timezone.now() - comment.created_at <= edit_window()
     )
 
 
 def can_delete(comment: Comment, user) -> bool:
-    return user.is_authenticated and comment.author_id == user.pk and comment.status != Comment.Status.DELETED
+    return comment.is_written_by(user) and comment.status != Comment.Status.DELETED
 
 
 def can_moderate(user) -> bool:
-    return user.is_authenticated and user.has_perm("comments.moderate_comment")
+    """The one "may moderate": members of "Moderators", and superusers (who hold every permission)."""
+    return bool(user is not None and user.is_authenticated and user.has_perm("comments.moderate_comment"))

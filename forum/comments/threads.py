@@ -95,22 +95,25 @@ class Discussion:
         return reverse("comments:post", kwargs={"slug": self.article.slug})
 
     @property
+    def focus_shown(self) -> bool:
+        """Whether the focus comment shows with its text: only then may its page name the author."""
+        first = self.nodes[0] if self.nodes else None
+        return (
+            self.focus is not None
+            and first is not None
+            and first.comment.pk == self.focus.pk
+            and not first.placeholder
+        )
+
+    @property
     def enhanced(self) -> bool:
         """htmx swaps threads in place on the article page; other pages use plain forms."""
         return self.focus is None
 
 
 def _placeholder(comment: Comment, user, can_moderate: bool) -> str:
-    if comment.status == Comment.Status.DELETED:
-        return "deleted"
-    if can_moderate:
-        return ""
-    if comment.status == Comment.Status.SPAM:
-        return "hidden"
     # The author of a hidden comment still reads it (with the moderator's reason); nobody else does.
-    if comment.status == Comment.Status.HIDDEN and comment.author_id != getattr(user, "pk", None):
-        return "hidden"
-    return ""
+    return comment.placeholder_for(user, can_moderate=can_moderate)
 
 
 def build_nodes(comments: list[Comment], user, sort: str, base_depth: int = 0) -> list[Node]:
@@ -195,7 +198,7 @@ def attach_viewer_state(nodes: list[Node], user) -> None:
     for node in nodes:
         comment = node.comment
         node.voted = getattr(comment, "viewer_voted", False)
-        node.own = comment.author_id == user.pk
+        node.own = comment.is_written_by(user)
         node.can_edit = (
             node.own and comment.created_at >= window_start and comment.status in Comment.EDITABLE_STATUSES
         )

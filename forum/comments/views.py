@@ -12,22 +12,26 @@ from articles.models import Article
 from forum.comments import posting, threads
 from forum.comments.forms import CommentForm, EditForm
 from forum.comments.models import Comment
-from forum.comments.rules import can_edit
+from forum.comments.rules import can_edit, can_moderate
 
 
 def get_article(slug: str) -> Article:
     return get_object_or_404(Article.objects.published(), slug=slug)
 
 
-def get_comment_for_user(user, slug: str, pk: int) -> Comment:
-    """A comment this reader may open: 404 for comments of unpublished articles and for those the reader may
-    not see (someone else's pending comment, spam)."""
-    comment = get_object_or_404(
-        Comment.objects.select_related("article", "author"), pk=pk, article__slug=slug
-    )
-    if not comment.article.is_published():
+def get_comment_for_user(user, slug: str | None, pk: int) -> Comment:
+    """The one permission-checked comment lookup, for the comments and the moderation views: 404 for a
+    comment this reader may not open. That is someone else's pending comment or spam (unless replies below
+    it keep it as a placeholder), and any comment of an unpublished article unless the reader moderates.
+    `slug` is the article's, when the URL names it."""
+    comments = Comment.objects.select_related("article", "author")
+    if slug is not None:
+        comments = comments.filter(article__slug=slug)
+    comment = get_object_or_404(comments, pk=pk)
+    moderator = can_moderate(user)
+    if not moderator and not comment.article.is_published():
         raise Http404("No published article at this address.")
-    if not comment.is_visible_to(user) and not comment.get_children().exists():
+    if not comment.is_visible_to(user, can_moderate=moderator) and not comment.get_children().exists():
         raise Http404("No comment at this address.")
     return comment
 
@@ -179,7 +183,7 @@ def reply_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = get_comment_for_user(request.user, slug, pk)
-    if comment.author_id != request.user.pk:
+    if not comment.is_written_by(request.user):
         raise PermissionDenied(_("You can only edit your own comments."))
     if not can_edit(comment, request.user):
         return refused(request, PermissionDenied(_("The time to edit this comment has passed.")))
@@ -206,7 +210,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = get_comment_for_user(request.user, slug, pk)
-    if comment.author_id != request.user.pk:
+    if not comment.is_written_by(request.user):
         raise PermissionDenied(_("You can only delete your own comments."))
     try:
         removed = posting.delete_comment(comment=comment, user=request.user)

@@ -19,7 +19,7 @@ DECISION_MAX_LENGTH = 300
 
 
 def check_can_appeal(comment: Comment, user) -> None:
-    if user is None or not user.is_authenticated or comment.author_id != user.pk:
+    if not comment.is_written_by(user):
         raise PermissionDenied(_("Only the author of a comment can appeal against its hiding."))
 
 

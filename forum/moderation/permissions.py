@@ -1,12 +1,12 @@
-"""Who may do what in moderation. Views, the admin and the services all ask these two questions."""
+"""Who may do what in moderation. Views, the admin and the services all ask these questions; "may moderate"
+itself is forum.comments.rules.can_moderate, re-exported here."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from forum.comments.rules import can_moderate
 
-def can_moderate(user) -> bool:
-    """Members of "Moderators" and superusers (who hold every permission)."""
-    return bool(user is not None and user.is_authenticated and user.has_perm("comments.moderate_comment"))
+__all__ = ["can_close", "can_moderate", "check_can_close", "check_moderator"]
 
 
 def can_close(user) -> bool:

@@ -65,7 +65,7 @@ def check_can_report(comment: Comment, reporter) -> None:
     if reporter is None or not reporter.is_authenticated:
         raise PermissionDenied(_("Log in to report a comment."))
     check_not_suspended(reporter)
-    if comment.author_id is not None and comment.author_id == reporter.pk:
+    if comment.is_written_by(reporter):
         raise PermissionDenied(_("You cannot report your own comment."))
 
 

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from forum.comments.models import Comment
-from forum.comments.views import after_write_url
+from forum.comments.views import after_write_url, get_comment_for_user
 from forum.moderation import appeals, closing, reports, services, suspensions
 from forum.moderation.forms import (
     AppealDecisionForm,
@@ -113,6 +112,8 @@ def form_page(
         "action": action or request.path,
         "next": safe_next(request),
         "comment": comment,
+        # A comment the viewer may not read is named by neither its author nor its text.
+        "readable": comment is not None and comment.is_readable_by(request.user),
         "submit_label": getattr(form, "submit_label", _("Confirm")),
     }
     template = "moderation/_form.html" if request.htmx else "moderation/form_page.html"
@@ -137,14 +138,6 @@ def perform(
         return form_page(request, form, title=title, comment=comment, error=error)
     messages.success(request, done)
     return go_back(request, default)
-
-
-def comments_for(user) -> QuerySet:
-    """The comments this user may act on: all for moderators, else the visible ones of published articles."""
-    comments = Comment.objects.select_related(*ROW_RELATIONS)
-    if can_moderate(user):
-        return comments
-    return comments.visible_to(user).filter(article__in=Article.objects.published())
 
 
 # -- the queue -----------------------------------------------------------------------------------------------
@@ -211,7 +204,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @require_POST
 @moderators_only
 def hide(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return perform(
         request,
         HideForm(request.POST),
@@ -226,7 +219,7 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @moderators_only
 def unhide(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return perform(
         request,
         NoteForm(request.POST),
@@ -241,7 +234,7 @@ def unhide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @moderators_only
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return perform(
         request,
         NoteForm(request.POST),
@@ -256,7 +249,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @moderators_only
 def spam(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return perform(
         request,
         NoteForm(request.POST),
@@ -271,7 +264,7 @@ def spam(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @moderators_only
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return perform(
         request,
         DeleteForm(request.POST),
@@ -285,7 +278,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @closers_only
 def lock(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return perform(
         request,
         NoteForm(request.POST),
@@ -300,7 +293,7 @@ def lock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @closers_only
 def unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return perform(
         request,
         NoteForm(request.POST),
@@ -396,7 +389,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def report_form(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     reports.check_can_report(comment, request.user)
     return form_page(
         request,
@@ -412,7 +405,7 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @moderators_only
 def hide_form(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return form_page(
         request,
         HideForm(),
@@ -426,7 +419,7 @@ def hide_form(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def appeal_form(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     appeals.check_can_appeal(comment, request.user)
     return form_page(
         request,
@@ -442,7 +435,7 @@ def appeal_form(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @readers_only
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return perform(
         request,
         ReportForm(request.POST),
@@ -457,7 +450,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @readers_only
 def appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(comments_for(request.user), pk=pk)
+    comment = get_comment_for_user(request.user, None, pk)
     return perform(
         request,
         AppealForm(request.POST),

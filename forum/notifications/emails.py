@@ -103,8 +103,10 @@ def build(
     return message
 
 
-def item_context(notification: Notification) -> dict:
+def item_context(notification: Notification, recipient=None) -> dict:
+    """What one notification says. The comment's text is quoted only if the recipient may read it now."""
     comment = notification.comment
+    recipient = recipient or notification.recipient
     return {
         "notification": notification,
         "kind": notification.kind,
@@ -112,7 +114,7 @@ def item_context(notification: Notification) -> dict:
         "article": comment.article,
         "author": comment.display_author,
         "actor": notification.actor.public_name if notification.actor_id else "",
-        "excerpt": excerpt(comment),
+        "excerpt": excerpt(comment) if comment.is_readable_by(recipient) else "",
         "comment_url": absolute(comment.get_absolute_url()),
     }
 
@@ -121,7 +123,7 @@ def notification_message(notification: Notification) -> EmailMultiAlternatives:
     recipient = notification.recipient
     return build(
         "notification",
-        {**item_context(notification), "recipient": recipient},
+        {**item_context(notification, recipient), "recipient": recipient},
         to=recipient.email,
         scope=notification.kind,
         user_id=recipient.pk,
@@ -133,7 +135,11 @@ def digest_message(digest, notifications: list[Notification]) -> EmailMultiAlter
     recipient = digest.recipient
     return build(
         "notification_digest",
-        {"recipient": recipient, "day": digest.day, "items": [item_context(n) for n in notifications]},
+        {
+            "recipient": recipient,
+            "day": digest.day,
+            "items": [item_context(n, recipient) for n in notifications],
+        },
         to=recipient.email,
         scope=DIGEST_SCOPE,
         user_id=recipient.pk,

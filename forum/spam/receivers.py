@@ -4,6 +4,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from forum.comments.models import Comment
+from forum.comments.rules import can_moderate
 from forum.comments.signals import comment_edited, comment_posted, comment_status_changed
 from forum.lib import outbox
 from forum.lib.outbox import State
@@ -55,7 +56,7 @@ def comment_status_changed_received(
     sender, comment: Comment, old_status: str, new_status: str, actor=None, **kwargs
 ) -> None:
     """A moderator marking a comment as spam, or approving one, teaches the learning filter."""
-    if actor is None or not actor.has_perm("comments.moderate_comment"):
+    if not can_moderate(actor):
         return
     label = decision_label(old_status, new_status)
     if label is None:

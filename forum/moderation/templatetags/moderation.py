@@ -75,7 +75,7 @@ def moderation_context(context, discussion) -> ModerationView:
     readable = [
         comment
         for comment in comments
-        if comment.status in MODERATED and (view.can_moderate or comment.author_id == user.pk)
+        if comment.status in MODERATED and (view.can_moderate or comment.is_written_by(user))
     ]
     for comment in comments:
         comment.moderation_note = None
@@ -112,7 +112,7 @@ def moderation_context(context, discussion) -> ModerationView:
             )
     for comment in readable:
         note = notes.get(comment.pk) or HidingNote(reason="")
-        note.own = comment.author_id == user.pk
+        note.own = comment.is_written_by(user)
         comment.moderation_note = note
     return view
 
