@@ -165,18 +165,31 @@ def test_preferences_are_saved(client, reader):
         "thread": "off",
         "article": "immediate",
         "hidden": "immediate",
+        "appeal": "digest",
     }
 
     response = client.post("/notifications/settings/", data)
 
     assert response.status_code == 302
     modes = Preference.objects.modes_for(reader)
-    assert (modes["reply"], modes["mention"], modes["article"]) == ("digest", "off", "immediate")
+    assert (modes["reply"], modes["mention"], modes["article"], modes["appeal"]) == (
+        "digest",
+        "off",
+        "immediate",
+        "digest",
+    )
 
 
 def test_preferences_refuse_an_unknown_mode(client, reader):
     client.force_login(reader)
-    data = {"reply": "hourly", "mention": "off", "thread": "off", "article": "off", "hidden": "off"}
+    data = {
+        "reply": "hourly",
+        "mention": "off",
+        "thread": "off",
+        "article": "off",
+        "hidden": "off",
+        "appeal": "off",
+    }
 
     response = client.post("/notifications/settings/", data)
 
