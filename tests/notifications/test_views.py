@@ -310,3 +310,21 @@ def test_actions_need_a_login(client, path):
 
 def test_preferences_need_a_login(client):
     assert client.get("/notifications/settings/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{n}/read/",
+        "follow/article/{n}/",
+        "unfollow/article/{n}/",
+        "follow/thread/{n}/",
+        "unfollow/thread/{n}/",
+    ],
+)
+def test_a_number_too_large_in_the_address_is_404(client, reader, path):
+    client.force_login(reader)
+
+    response = client.post(f"/notifications/{path.format(n='9' * 20)}")
+
+    assert response.status_code == 404
