@@ -158,7 +158,6 @@ def delete_comment(*, comment: Comment, user) -> bool:
             comment.body = ""
             comment.save(update_fields=["status", "body"])
         refresh_comment_count(comment.article_id)
-        signals.comment_deleted.send(sender=Comment, comment=comment, removed=removed)
     return removed
 
 
@@ -190,7 +189,6 @@ def toggle_vote(*, comment: Comment, user) -> bool:
         Comment.objects.filter(pk=comment.pk).update(score=F("score") + (1 if voted else -1))
         discussion_changed(comment.article_id)
     comment.refresh_from_db(fields=["score"])
-    signals.comment_voted.send(sender=Comment, comment=comment, user=user, voted=voted)
     return voted
 
 

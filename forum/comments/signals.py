@@ -18,6 +18,4 @@ deciding_status = Signal()
 
 comment_posted = Signal()  # comment, context (dict: ip, user_agent, honeypot, seconds_to_submit, ...)
 comment_edited = Signal()  # comment
-comment_deleted = Signal()  # comment (still in memory when removed for good), removed: bool
-comment_voted = Signal()  # comment, user, voted: bool
 comment_status_changed = Signal()  # comment, old_status, new_status, actor, reason

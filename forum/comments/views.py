@@ -12,7 +12,7 @@ from articles.models import Article
 from forum.comments import posting, threads
 from forum.comments.forms import CommentForm, EditForm
 from forum.comments.models import Comment
-from forum.comments.rules import can_edit, can_moderate
+from forum.comments.rules import can_delete, can_edit, can_moderate
 
 
 def get_article(slug: str) -> Article:
@@ -207,11 +207,23 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """POST deletes. GET is the confirmation page that the Delete button leads to without JavaScript (with
+    htmx the button posts at once, after the browser's confirm dialog)."""
     comment = get_comment_for_user(request.user, slug, pk)
     if not comment.is_written_by(request.user):
         raise PermissionDenied(_("You can only delete your own comments."))
+    if request.method == "GET":
+        if not can_delete(comment, request.user):
+            raise PermissionDenied(_("This comment is already deleted."))
+        context = {
+            "comment": comment,
+            "article": comment.article,
+            "has_replies": not comment.is_leaf_node(),
+            "back_url": after_write_url(comment, request.user),
+        }
+        return render(request, "comments/delete.html", context)
     try:
         removed = posting.delete_comment(comment=comment, user=request.user)
     except PermissionDenied as exc:

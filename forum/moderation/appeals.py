@@ -12,7 +12,7 @@ from forum.comments.models import Comment
 from forum.moderation.models import APPEAL_MAX_LENGTH, Appeal, ModerationAction
 from forum.moderation.permissions import check_moderator
 from forum.moderation.services import change_status, clean_note, decide_reports, lock_comment
-from forum.moderation.signals import appeal_decided, appeal_filed
+from forum.moderation.signals import appeal_decided
 
 Kind = ModerationAction.Kind
 DECISION_MAX_LENGTH = 300
@@ -54,7 +54,6 @@ def appeal(*, comment: Comment, author, text: str) -> Appeal:
             status_before=target.status,
             status_after=target.status,
         )
-        appeal_filed.send(sender=Appeal, appeal=filed)
     return filed
 
 

@@ -20,7 +20,7 @@ from forum.comments.models import Comment
 from forum.comments.versions import discussion_changed
 from forum.moderation.models import DiscussionSettings, ModerationAction, Suspension
 from forum.moderation.permissions import check_can_close
-from forum.moderation.services import announce, clean_note, lock_comment
+from forum.moderation.services import clean_note, lock_comment
 from forum.moderation.suspensions import LONGEST_FIRST, suspension_message
 
 Kind = ModerationAction.Kind
@@ -91,7 +91,6 @@ def _set_replies_locked(comment: Comment, actor, note: str, *, locked: bool) -> 
         record = ModerationAction.record(
             Kind.LOCK if locked else Kind.UNLOCK, actor=actor, comment=target, note=note
         )
-        announce(record, target)
     comment.replies_locked = locked
     return record
 

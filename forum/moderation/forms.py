@@ -13,6 +13,10 @@ from forum.moderation.models import (
 from forum.moderation.services import BULK_ACTIONS
 from forum.moderation.suspensions import REASON_MAX_LENGTH
 
+# The largest id the database holds (a BigAutoField, on PostgreSQL and SQLite): a larger number is refused
+# by the form, before a query that SQLite cannot even send.
+MAX_ID = 2**63 - 1
+
 
 class IdsField(forms.Field):
     """Several values of one name (checkboxes, hidden inputs) as a list of ids."""
@@ -23,11 +27,17 @@ class IdsField(forms.Field):
         if not value:
             return []
         try:
-            return [int(item) for item in value]
+            ids = [int(item) for item in value]
         except (TypeError, ValueError):
             raise forms.ValidationError(
                 _("The selection of comments is malformed."), code="invalid"
             ) from None
+        for id_ in ids:
+            if not 1 <= id_ <= MAX_ID:
+                raise forms.ValidationError(
+                    _("No comment has the number %(id)s."), code="out_of_range", params={"id": id_}
+                )
+        return ids
 
 
 class NoteForm(forms.Form):
@@ -39,16 +49,35 @@ class NoteForm(forms.Form):
     )
 
 
+CHOOSE_REASON = _("Choose a reason")
+
+
 class HideForm(NoteForm):
     submit_label = _("Hide comment")
-    reason = forms.ChoiceField(label=_("Reason"), choices=HIDE_REASONS)
+    # No reason is preselected: the moderator says why, every time.
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[("", CHOOSE_REASON), *HIDE_REASONS],
+        error_messages={"required": _("Choose the reason for hiding.")},
+    )
     subtree = forms.BooleanField(label=_("Hide the whole subtree (all replies below it)"), required=False)
     field_order = ["reason", "note", "subtree"]
 
 
+CONFIRM_DELETE_REQUIRED = _("Tick the box to confirm: a comment deleted for good cannot be restored.")
+
+
 class DeleteForm(NoteForm):
+    """Deleting for good cannot be undone, so it takes a confirmation that works without JavaScript: the
+    form comes on a page of its own and its box must be ticked."""
+
+    submit_label = _("Delete for good")
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *Reason.choices], required=False)
-    field_order = ["reason", "note"]
+    confirm = forms.BooleanField(
+        label=_("Yes, delete this comment for good; it cannot be restored."),
+        error_messages={"required": CONFIRM_DELETE_REQUIRED},
+    )
+    field_order = ["reason", "note", "confirm"]
 
 
 class ReportForm(forms.ModelForm):
@@ -86,7 +115,16 @@ class AppealDecisionForm(forms.Form):
 class SuspendForm(forms.Form):
     duration = forms.ChoiceField(label=_("Suspend for"), choices=Suspension.Duration.choices)
     reason = forms.CharField(label=_("Reason (the reader reads it)"), max_length=REASON_MAX_LENGTH)
-    comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    comment = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput,
+        error_messages={
+            "min_value": _("No comment has this number."),
+            "max_value": _("No comment has this number."),
+        },
+    )
 
 
 class BulkForm(NoteForm):
@@ -95,6 +133,10 @@ class BulkForm(NoteForm):
         choices=[("", "—"), *BULK_ACTIONS.items()],
     )
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *HIDE_REASONS], required=False)
+    confirm_delete = forms.BooleanField(
+        label=_("Confirm “Delete for good”: it cannot be undone"),
+        required=False,
+    )
     comments = IdsField(required=False)
     select_all = forms.BooleanField(label=_("Select all on this page"), required=False)
     page_ids = IdsField(required=False)
@@ -103,6 +145,8 @@ class BulkForm(NoteForm):
         cleaned = super().clean()
         if cleaned.get("action") == "hide" and not cleaned.get("reason"):
             self.add_error("reason", _("Choose the reason for hiding."))
+        if cleaned.get("action") == "delete" and not cleaned.get("confirm_delete"):
+            self.add_error("confirm_delete", CONFIRM_DELETE_REQUIRED)
         return cleaned
 
     def selected_ids(self) -> list[int]:
@@ -113,6 +157,15 @@ class BulkForm(NoteForm):
 
 class QueueFilterForm(forms.Form):
     tab = forms.CharField(required=False)
-    article = forms.IntegerField(label=_("Article"), required=False, min_value=1)
+    article = forms.IntegerField(
+        label=_("Article"),
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        error_messages={
+            "min_value": _("No article has this number."),
+            "max_value": _("No article has this number."),
+        },
+    )
     author = forms.CharField(label=_("Author (username)"), required=False, max_length=150)
     page = forms.CharField(required=False)

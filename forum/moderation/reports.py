@@ -8,7 +8,8 @@ most NEW_ACCOUNTS_SHARE of the threshold, so that fresh accounts alone never hid
 
 When the weighted total of a published comment's open reports reaches MODERATION_REPORT_THRESHOLD, the comment
 is hidden (status "hidden", logged as "auto_hide" with the most frequent reason) until a moderator decides. A
-comment a moderator has already approved is not hidden again by reports: they wait in the queue.
+comment a moderator has already approved is not hidden again by reports: they wait in the queue. Approval
+covers the text approved: once its author edits it, reports hide it again.
 """
 
 from collections import Counter
@@ -55,9 +56,14 @@ def weighted_score(reports) -> float:
 
 
 def moderator_approved(comment: Comment) -> bool:
-    return ModerationAction.objects.filter(
+    """Whether a moderator approved the comment's current text: an approval covers the text it approved,
+    so after an edit reports weigh again as on a new comment."""
+    approvals = ModerationAction.objects.filter(
         comment_id=comment.pk, kind__in=[Kind.APPROVE, Kind.UNHIDE, Kind.APPEAL_GRANTED]
-    ).exists()
+    )
+    if comment.edited_at is not None:
+        approvals = approvals.filter(created_at__gte=comment.edited_at)
+    return approvals.exists()
 
 
 def check_can_report(comment: Comment, reporter) -> None:

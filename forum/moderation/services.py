@@ -2,7 +2,7 @@
 
 Each action runs in one transaction: it locks the comment's row, changes its status through
 `forum.comments.posting.set_status` (which keeps the article's count true and sends comment_status_changed),
-settles the comment's open reports and appeal, writes its ModerationAction and sends comment_moderated.
+settles the comment's open reports and appeal and writes its ModerationAction.
 Views, the admin's bulk actions and (later) an API call these functions; none of them holds logic of its own.
 Readers' reports live in reports.py, suspensions in suspensions.py, appeals in appeals.py, closing and thread
 locks in closing.py.
@@ -27,7 +27,7 @@ from forum.moderation.models import (
     Report,
 )
 from forum.moderation.permissions import check_moderator
-from forum.moderation.signals import appeal_decided, comment_moderated
+from forum.moderation.signals import appeal_decided
 
 Status = Comment.Status
 Kind = ModerationAction.Kind
@@ -66,28 +66,17 @@ def lock_comment(comment: Comment) -> Comment:
     return locked
 
 
-def announce(record: ModerationAction, comment: Comment) -> None:
-    comment_moderated.send(
-        sender=ModerationAction,
-        comment=comment,
-        action=record.kind,
-        actor=record.actor,
-        reason=record.reason,
-        record=record,
-    )
-
-
 def change_status(
     comment: Comment, *, status: str, kind: str, actor, reason: str = "", note: str = ""
 ) -> ModerationAction:
-    """Inside a transaction, on a locked comment: change its status, log it and announce it."""
+    """Inside a transaction, on a locked comment: change its status and log it."""
     before = comment.status
     if before != status:
         # comment_status_changed carries the reason as words (listeners show it to the author); the log
-        # and comment_moderated keep the code.
+        # keeps the code.
         label = str(Reason(reason).label) if reason in Reason.values else reason
         set_status(comment=comment, status=status, actor=actor, reason=label)
-    record = ModerationAction.record(
+    return ModerationAction.record(
         kind,
         actor=actor,
         comment=comment,
@@ -96,8 +85,6 @@ def change_status(
         status_before=before,
         status_after=status,
     )
-    announce(record, comment)
-    return record
 
 
 def decide_reports(comment: Comment, *, upheld: bool, actor) -> int:
@@ -252,7 +239,6 @@ def delete_for_good(*, comment: Comment, actor, reason: str = "", note: str = ""
             status_before=target.status,
             status_after="",
         )
-        announce(record, target)
         target.delete()
         # An author-deleted placeholder that only held this reply goes with it, as when authors delete.
         remove_empty_placeholders(target.parent_id)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("comments/<int:pk>/approve/", views.approve, name="approve"),
     path("comments/<int:pk>/spam/", views.spam, name="spam"),
     path("comments/<int:pk>/delete/", views.delete, name="delete"),
+    path("comments/<int:pk>/delete/form/", views.delete_form, name="delete_form"),
     path("comments/<int:pk>/lock/", views.lock, name="lock"),
     path("comments/<int:pk>/unlock/", views.unlock, name="unlock"),
     path("comments/<int:pk>/report/", views.report, name="report"),

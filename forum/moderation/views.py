@@ -25,6 +25,7 @@ from forum.comments.models import Comment
 from forum.comments.views import after_write_url, get_comment_for_user
 from forum.moderation import appeals, closing, reports, services, suspensions
 from forum.moderation.forms import (
+    CHOOSE_REASON,
     AppealDecisionForm,
     AppealForm,
     BulkForm,
@@ -102,8 +103,10 @@ def form_page(
     action: str = "",
     error: ValidationError | None = None,
     status: int = 400,
+    in_place: bool = False,
 ) -> HttpResponse:
-    """The form on its own page (or as a fragment for htmx): to fill in, or again with what is wrong (400)."""
+    """The form on its own page (or as a fragment for htmx): to fill in, or again with what is wrong (400).
+    With `in_place`, the htmx fragment posts itself and is answered in the comment's reply slot."""
     if error is not None:
         form.add_error(None, error.messages)
     context = {
@@ -115,6 +118,9 @@ def form_page(
         # A comment the viewer may not read is named by neither its author nor its text.
         "readable": comment is not None and comment.is_readable_by(request.user),
         "submit_label": getattr(form, "submit_label", _("Confirm")),
+        "in_place": in_place,
+        # Hidden fields (the ids of a bulk action) have no place of their own to show what is wrong.
+        "hidden_errors": [error for field in form.hidden_fields() for error in field.errors],
     }
     template = "moderation/_form.html" if request.htmx else "moderation/form_page.html"
     return render(request, template, context, status=status)
@@ -129,13 +135,18 @@ def perform(
     done: str,
     default: str,
     comment: Comment | None = None,
+    in_place: bool = False,
 ) -> HttpResponse:
+    """Validate, act, and go back with a message. With `in_place`, an htmx request is answered with the
+    message itself, for the comment's reply slot (and a form with errors in its place)."""
     if not form.is_valid():
-        return form_page(request, form, title=title, comment=comment)
+        return form_page(request, form, title=title, comment=comment, in_place=in_place)
     try:
         action(form.cleaned_data)
     except ValidationError as error:
-        return form_page(request, form, title=title, comment=comment, error=error)
+        return form_page(request, form, title=title, comment=comment, error=error, in_place=in_place)
+    if in_place and request.htmx:
+        return render(request, "moderation/_done.html", {"message": done})
     messages.success(request, done)
     return go_back(request, default)
 
@@ -154,6 +165,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     page, rows = current.page(request.GET.get("page"))
     counts = current.counts()
+    # A filter that cannot apply (not a number, or a number no article can have) is said and ignored.
+    status = 400 if filters.errors else 200
     context = {
         "tab": current.tab,
         "tabs": [(key, label, counts[key]) for key, label in TABS.items()],
@@ -164,10 +177,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         "bulk_form": BulkForm(),
         # Plain lists: the rows' forms loop over them without resolving form fields each time.
         "hide_reasons": HIDE_REASONS,
+        "choose_reason": CHOOSE_REASON,
         "durations": Suspension.Duration.choices,
         "decisions": AppealDecisionForm.base_fields["decision"].choices,
     }
-    return render(request, "moderation/queue.html", context)
+    return render(request, "moderation/queue.html", context, status=status)
 
 
 @require_POST
@@ -181,7 +195,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if not ids:
         form.add_error("comments", _("Select at least one comment."))
         return form_page(request, form, title=title)
-    comments = Comment.objects.select_related(*ROW_RELATIONS).filter(pk__in=ids).order_by("pk")
+    comments = list(Comment.objects.select_related(*ROW_RELATIONS).filter(pk__in=ids).order_by("pk"))
+    found = {comment.pk for comment in comments}
     result = services.bulk(
         comments=comments,
         action=form.cleaned_data["action"],
@@ -195,7 +210,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
             ngettext("%(count)s comment done.", "%(count)s comments done.", result.done)
             % {"count": result.done},
         )
-    for comment_id, why in result.skipped:
+    skipped = [
+        *((comment_id, _("It no longer exists.")) for comment_id in sorted(set(ids) - found)),
+        *result.skipped,
+    ]
+    for comment_id, why in skipped:
         messages.warning(request, _("Comment %(id)s skipped: %(why)s") % {"id": comment_id, "why": why})
     return go_back(request, reverse("moderation:queue"))
 
@@ -268,10 +287,13 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
     return perform(
         request,
         DeleteForm(request.POST),
-        lambda data: services.delete_for_good(comment=comment, actor=request.user, **data),
+        lambda data: services.delete_for_good(
+            comment=comment, actor=request.user, reason=data["reason"], note=data["note"]
+        ),
         title=_("Delete a comment for good"),
         done=_("The comment is deleted for good."),
         default=comment.article.get_absolute_url(),
+        comment=comment,
     )
 
 
@@ -398,6 +420,7 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
         comment=comment,
         action=reverse("moderation:report", args=[comment.pk]),
         status=200,
+        in_place=True,
     )
 
 
@@ -412,6 +435,22 @@ def hide_form(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Hide a comment"),
         comment=comment,
         action=reverse("moderation:hide", args=[comment.pk]),
+        status=200,
+    )
+
+
+@require_GET
+@login_required
+@moderators_only
+def delete_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation deleting for good asks for, on a page of its own (it works without JavaScript)."""
+    comment = get_comment_for_user(request.user, None, pk)
+    return form_page(
+        request,
+        DeleteForm(),
+        title=_("Delete a comment for good"),
+        comment=comment,
+        action=reverse("moderation:delete", args=[comment.pk]),
         status=200,
     )
 
@@ -444,6 +483,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         done=_("Thank you. The moderators will look at this comment."),
         default=comment_url(comment, request.user),
         comment=comment,
+        in_place=True,
     )
 
 

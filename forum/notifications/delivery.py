@@ -30,7 +30,7 @@ def still_relevant(notification: Notification) -> bool:
 
 def send_notification_email(delivery: EmailDelivery, last_attempt: bool = False) -> dict:
     notification = Notification.objects.select_related(
-        "recipient", "actor", "comment__article", "comment__author"
+        "recipient", "actor", "comment__article", "comment__author", "comment__appeal"
     ).get(pk=delivery.notification_id)
     recipient = notification.recipient
     if not still_relevant(notification):
@@ -48,9 +48,9 @@ def send_digest(digest: Digest, last_attempt: bool = False) -> dict:
     recipient = digest.recipient
     notifications = [
         n
-        for n in digest.notifications.select_related("actor", "comment__article", "comment__author").order_by(
-            "created_at", "pk"
-        )
+        for n in digest.notifications.select_related(
+            "actor", "comment__article", "comment__author", "comment__appeal"
+        ).order_by("created_at", "pk")
         if still_relevant(n)
     ]
     if not notifications:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from forum.comments.models import Comment
 from forum.lib import outbox
+from forum.moderation.models import Appeal
 from forum.notifications import following
 from forum.notifications.models import (
     DEFAULT_EMAIL,
@@ -92,6 +93,11 @@ def recipients_for(job: NotificationJob, comment: Comment) -> dict[int, str]:
         if comment.status != Status.HIDDEN or comment.author_id is None or comment.author_id == job.actor_id:
             return {}
         return {comment.author_id: Kind.HIDDEN}
+    if job.event == Event.APPEAL_DECIDED:
+        appeal = Appeal.objects.filter(comment=comment).exclude(status=Appeal.Status.OPEN).first()
+        if appeal is None or appeal.author_id == job.actor_id:
+            return {}
+        return {appeal.author_id: Kind.APPEAL}
     if job.event == Event.REPORTED:
         # Neither the reporter nor the comment's author (who must never learn who reported).
         return dict.fromkeys(moderator_ids() - {job.actor_id, comment.author_id}, Kind.REPORT)
@@ -158,7 +164,7 @@ def run_job(job: NotificationJob, last_attempt: bool = False) -> dict:
         return {"notified": 0}
     if job.event in (job.Event.PUBLISHED, job.Event.HELD):
         actor_id = comment.author_id
-    elif job.event == job.Event.HIDDEN:
+    elif job.event in (job.Event.HIDDEN, job.Event.APPEAL_DECIDED):
         actor_id = job.actor_id
     else:
         actor_id = None  # a report does not say who filed it

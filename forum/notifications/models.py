@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forum.lib.outbox import OutboxItem
+from forum.moderation.models import Appeal
 
 
 class Kind(models.TextChoices):
@@ -21,6 +22,7 @@ class Kind(models.TextChoices):
     THREAD = "thread", _("New comments in threads I follow")
     ARTICLE = "article", _("New comments on articles I follow")
     HIDDEN = "hidden", _("My comment was hidden")
+    APPEAL = "appeal", _("Decisions on my appeals")
     REPORT = "report", _("New reports (moderators)")
     HELD = "held", _("Comments held for review (moderators)")
 
@@ -28,6 +30,8 @@ class Kind(models.TextChoices):
 # About a new public comment: a reader gets one of these per comment, the first that applies in this order.
 PUBLIC_KINDS = (Kind.MENTION, Kind.REPLY, Kind.THREAD, Kind.ARTICLE)
 MODERATOR_KINDS = (Kind.REPORT, Kind.HELD)
+# About the reader's own comment, whatever its status now.
+AUTHOR_KINDS = (Kind.HIDDEN, Kind.APPEAL)
 
 
 class EmailMode(models.TextChoices):
@@ -42,6 +46,7 @@ DEFAULT_EMAIL = {
     Kind.THREAD: EmailMode.DIGEST,
     Kind.ARTICLE: EmailMode.DIGEST,
     Kind.HIDDEN: EmailMode.IMMEDIATE,
+    Kind.APPEAL: EmailMode.IMMEDIATE,
     Kind.REPORT: EmailMode.IMMEDIATE,
     Kind.HELD: EmailMode.IMMEDIATE,
 }
@@ -137,7 +142,7 @@ class NotificationQuerySet(models.QuerySet):
         """What the reader's inbox lists: notifications about comments that can still be read (one
         pulled as spam after the fact disappears from the inbox), and the moderators' and authors' kinds."""
         return self.filter(recipient=user).filter(
-            Q(comment__status="published") | Q(kind__in=(*MODERATOR_KINDS, Kind.HIDDEN))
+            Q(comment__status="published") | Q(kind__in=(*MODERATOR_KINDS, *AUTHOR_KINDS))
         )
 
     def unread(self) -> "NotificationQuerySet":
@@ -162,7 +167,7 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=_("Who did it: the comment's author, or the moderator who hid it."),
+        help_text=_("Who did it: the comment's author, or the moderator who hid it or decided the appeal."),
     )
     reason = models.TextField(_("reason"), blank=True, default="")
     email = models.CharField(
@@ -205,6 +210,8 @@ class Notification(models.Model):
 
     def summary(self) -> str:
         """One sentence saying what happened, for the inbox and the e-mails (plain text)."""
+        if self.kind == Kind.APPEAL:
+            return self.appeal_summary()
         comment = self.comment
         who = self.actor.public_name if self.actor_id else comment.display_author
         values = {"who": who, "author": comment.display_author, "title": comment.article.title}
@@ -219,6 +226,17 @@ class Notification(models.Model):
         }
         return sentences[self.kind] % values
 
+    def appeal_summary(self) -> str:
+        """How the author's appeal was decided (select_related("comment__appeal") saves a query)."""
+        title = self.comment.article.title
+        appeal = getattr(self.comment, "appeal", None)
+        status = appeal.status if appeal is not None else ""
+        if status == Appeal.Status.GRANTED:
+            return _("Your appeal was granted: your comment on “%(title)s” is shown again") % {"title": title}
+        if status == Appeal.Status.REJECTED:
+            return _("Your appeal was rejected: your comment on “%(title)s” stays hidden") % {"title": title}
+        return _("Your appeal about your comment on “%(title)s” was decided") % {"title": title}
+
 
 class NotificationJob(OutboxItem):
     """Work out who to notify about one comment event (fan-out), then create their notifications."""
@@ -230,6 +248,7 @@ class NotificationJob(OutboxItem):
         HELD = "held", _("comment held for review")
         HIDDEN = "hidden", _("comment hidden")
         REPORTED = "reported", _("comment reported")
+        APPEAL_DECIDED = "appeal", _("appeal decided")
 
     comment = models.ForeignKey(
         "comments.Comment", on_delete=models.CASCADE, related_name="notification_jobs"

@@ -8,7 +8,7 @@ from forum.comments.models import Comment
 from forum.comments.signals import comment_edited, comment_posted, comment_status_changed
 from forum.lib import outbox
 from forum.lib.outbox import State
-from forum.moderation.signals import report_filed
+from forum.moderation.signals import appeal_decided, report_filed
 from forum.notifications.models import NotificationJob
 
 Event = NotificationJob.Event
@@ -70,3 +70,9 @@ def report_filed_received(sender, report, **kwargs) -> None:
     if report.comment_id is None:
         return
     record_job(report.comment, Event.REPORTED, actor=report.reporter, reason=report.get_reason_display())
+
+
+@receiver(appeal_decided, dispatch_uid="notifications.appeal_decided")
+def appeal_decided_received(sender, appeal, **kwargs) -> None:
+    """The author hears how their appeal was decided, and why (the moderator wrote the reason for them)."""
+    record_job(appeal.comment, Event.APPEAL_DECIDED, actor=appeal.decided_by, reason=appeal.decision_reason)

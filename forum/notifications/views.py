@@ -27,7 +27,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     notifications = (
         Notification.objects.for_inbox(request.user)
         .unread_first()
-        .select_related("comment__article", "comment__author", "actor")
+        .select_related("comment__article", "comment__author", "comment__appeal", "actor")
     )
     page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page, "notifications": page.object_list})

@@ -3,6 +3,7 @@ admin, and the learning filter's token statistics. Verdicts live on the comment 
 
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forum.lib.outbox import OutboxItem
@@ -34,7 +35,9 @@ class SpamCheck(OutboxItem):
 
 class Training(OutboxItem):
     """What moderators decided about a comment, for the learning filter. `label` is the latest decision,
-    `trained_label` what the token statistics contain now; the task moves them from one to the other once."""
+    `trained_label` what the token statistics contain now; the task moves them from one to the other once.
+    `decided_at` dates the decision: it covers the text as it was then, so an edit after it is checked and
+    acted on again."""
 
     task_name = "forum.spam.tasks.train_filter"
 
@@ -44,6 +47,7 @@ class Training(OutboxItem):
 
     comment = models.OneToOneField("comments.Comment", on_delete=models.CASCADE, related_name="spam_training")
     label = models.CharField(_("decision"), max_length=4, choices=Label.choices)
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
     trained_label = models.CharField(_("trained as"), max_length=4, choices=Label.choices, blank=True)
     tokens = models.JSONField(
         default=list, blank=True, help_text=_("The tokens counted, to undo them exactly.")
@@ -55,6 +59,10 @@ class Training(OutboxItem):
 
     def __str__(self) -> str:
         return f"#{self.comment_id}: {self.label}"
+
+    def covers(self, comment) -> bool:
+        """Whether the decision was about the comment's current text (taken at or after its last edit)."""
+        return comment.edited_at is None or self.decided_at >= comment.edited_at
 
 
 class BlockedTerm(models.Model):

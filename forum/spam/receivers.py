@@ -61,11 +61,21 @@ def comment_status_changed_received(
     label = decision_label(old_status, new_status)
     if label is None:
         return
-    training, created = Training.objects.get_or_create(comment=comment, defaults={"label": label})
+    now = timezone.now()
+    training, created = Training.objects.get_or_create(
+        comment=comment, defaults={"label": label, "decided_at": now}
+    )
     if not created:
         if training.label == label:
+            # The same decision again (after an edit, say): it now covers the current text.
+            Training.objects.filter(pk=training.pk).update(decided_at=now)
             return
         Training.objects.filter(pk=training.pk).update(
-            label=label, state=State.PENDING, available_at=timezone.now(), claimed_by="", finished_at=None
+            label=label,
+            decided_at=now,
+            state=State.PENDING,
+            available_at=now,
+            claimed_by="",
+            finished_at=None,
         )
     outbox.enqueue_on_commit(Training, training.pk)

@@ -141,8 +141,9 @@ def score(comment: Comment, context: dict, *, use_akismet: bool = True) -> Verdi
 
 def apply(comment_id: int, verdict: Verdict) -> str | None:
     """Store the score and reasons on the comment and change its status as the thresholds say: never over a
-    moderator's decision, and never to publish (a comment held by a moderator's rule stays held). Returns the
-    new status when it changed."""
+    moderator's decision about this text (an edit after the decision is acted on like a new comment), and
+    never to publish (a comment held by a moderator's rule stays held). Returns the new status when it
+    changed."""
     with transaction.atomic():
         comment = (
             Comment.objects.select_for_update(of=("self",))
@@ -155,8 +156,9 @@ def apply(comment_id: int, verdict: Verdict) -> str | None:
         comment.spam_score = verdict.score
         comment.spam_reasons = verdict.reasons
         comment.save(update_fields=["spam_score", "spam_reasons"])
-        if Training.objects.filter(comment_id=comment_id).exists():
-            return None  # a moderator has decided about this comment
+        training = Training.objects.filter(comment_id=comment_id).first()
+        if training is not None and training.covers(comment):
+            return None  # a moderator has decided about this text of the comment
         reason = _("Spam check: %(reasons)s") % {"reasons": "; ".join(verdict.reasons)}
         decision = verdict.decision
         if decision == Decision.SPAM and comment.status in (Comment.Status.PUBLISHED, Comment.Status.PENDING):

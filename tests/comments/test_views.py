@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -116,7 +118,7 @@ def test_anonymous_post_is_sent_to_log_in(client, article):
     assert not Comment.objects.exists()
 
 
-@pytest.mark.parametrize("action", ["", "delete", "vote"])
+@pytest.mark.parametrize("action", ["", "vote"])
 def test_get_on_write_endpoints_is_405(client, article, reader, action):
     comment = CommentFactory(article=article)
     client.force_login(reader)
@@ -333,3 +335,130 @@ def test_htmx_delete_of_a_lone_thread_sends_only_the_count(client, article, read
     assert response.content.decode().strip() == (
         '<span class="comment-count" id="comment-count" hx-swap-oob="true">0 comments</span>'
     )
+
+
+# -- deleting one's own comment asks first without JavaScript ----------------------------------------
+def test_delete_without_javascript_asks_on_a_page_of_its_own(client, article, reader):
+    comment = CommentFactory(article=article, author=reader, body="Second thoughts")
+    client.force_login(reader)
+
+    response = client.get(action_url(comment, "delete"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.templates[0].name == "comments/delete.html"
+    assert "Second thoughts" in html
+    assert f'<form method="post" action="{action_url(comment, "delete")}" class="delete-confirm">' in html
+    assert '<button type="submit" class="secondary danger">Delete comment</button>' in html
+    assert f'<a class="action" href="/articles/{article.slug}/#comment-{comment.pk}">Cancel</a>' in html
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_the_confirmation_says_that_replies_stay(client, article, reader):
+    comment = CommentFactory(article=article, author=reader)
+    CommentFactory(parent=comment)
+    client.force_login(reader)
+
+    html = client.get(action_url(comment, "delete")).content.decode()
+
+    assert "Its replies stay in the discussion" in html
+
+
+def test_the_confirmed_delete_removes_the_comment(client, article, reader):
+    comment = CommentFactory(article=article, author=reader)
+    client.force_login(reader)
+
+    response = client.post(action_url(comment, "delete"))
+
+    assert response["Location"] == f"/articles/{article.slug}/#discussion"
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_a_stranger_gets_no_delete_confirmation(client, article, reader, other_reader):
+    comment = CommentFactory(article=article, author=reader)
+    client.force_login(other_reader)
+
+    assert client.get(action_url(comment, "delete")).status_code == 403
+
+
+def test_anonymous_readers_are_sent_to_log_in_from_the_delete_confirmation(client, article, reader):
+    comment = CommentFactory(article=article, author=reader)
+
+    response = client.get(action_url(comment, "delete"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_no_confirmation_for_a_comment_already_deleted(client, article, reader):
+    comment = CommentFactory(article=article, author=reader, status=Comment.Status.DELETED, body="")
+    CommentFactory(parent=comment)
+    client.force_login(reader)
+
+    response = client.get(action_url(comment, "delete"))
+
+    assert response.status_code == 403
+    assert "This comment is already deleted." in response.content.decode()
+
+
+def test_the_delete_button_leads_to_the_confirmation_without_javascript_and_posts_with_htmx(
+    client, article, reader
+):
+    comment = CommentFactory(article=article, author=reader)
+    client.force_login(reader)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    form = re.search(
+        rf'<form class="inline-form" method="get" action="{action_url(comment, "delete")}"[^>]*>', html
+    )
+    assert form is not None
+    assert f'hx-post="{action_url(comment, "delete")}"' in form.group(0)
+    assert 'hx-confirm="Delete this comment?"' in form.group(0)
+    assert re.search(r"""hx-headers='\{"X-CSRFToken": "\w+"\}'""", form.group(0))
+    # Without JavaScript the form sends no token in the address.
+    delete_form = html[form.start() : html.index("</form>", form.start())]
+    assert "csrfmiddlewaretoken" not in delete_form
+
+
+def test_htmx_delete_with_the_token_in_a_header(article, reader):
+    from django.test import Client
+
+    comment = CommentFactory(article=article, author=reader)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    page = client.get(article.get_absolute_url()).content.decode()
+    token = re.search(r'"X-CSRFToken": "(\w+)"', page).group(1)
+
+    response = client.post(
+        action_url(comment, "delete"), headers={"HX-Request": "true", "X-CSRFToken": token}
+    )
+
+    assert response.status_code == 200
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+# -- numbers no comment can have ---------------------------------------------------------------------
+HUGE = "9" * 20
+
+
+@pytest.mark.parametrize("number", [HUGE, str(2**63)])
+def test_a_reply_to_a_parent_number_too_large_is_refused(client, article, reader, number):
+    client.force_login(reader)
+
+    response = client.post(post_url(article), {"body": "Hello", "parent": number})
+
+    assert response.status_code == 400
+    assert "The comment you are replying to no longer exists." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "method,action",
+    [("get", ""), ("get", "reply"), ("get", "thread"), ("get", "edit"), ("post", "delete"), ("post", "vote")],
+)
+def test_a_comment_number_too_large_in_the_address_is_404(client, article, reader, method, action):
+    client.force_login(reader)
+    url = f"/articles/{article.slug}/comments/{HUGE}/{action + '/' if action else ''}"
+
+    assert getattr(client, method)(url).status_code == 404

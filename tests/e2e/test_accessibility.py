@@ -112,6 +112,15 @@ def test_permalink_page_has_no_serious_violations(page, sign_in, reader, article
     assert_accessible(page)
 
 
+def test_delete_confirmation_page_has_no_serious_violations(page, sign_in, reader, article, discussion):
+    sign_in(reader)
+
+    page.goto(f"/articles/{article.slug}/comments/{discussion['answer'].pk}/delete/")
+    expect(page.get_by_role("button", name="Delete comment")).to_be_visible()
+
+    assert_accessible(page)
+
+
 def test_article_page_for_a_moderator_has_no_serious_violations(
     page, sign_in, moderator, article, discussion
 ):

@@ -159,11 +159,21 @@ def test_reader_without_javascript_posts_replies_collapses_edits_and_deletes(
     expect(body(page, reply.pk)).to_have_text("Alice answers Bob, politely.")
     expect(comment(page, reply.pk).locator("> .comment-meta .comment-edited")).to_have_text("edited")
 
+    # "Delete" asks on a page of its own; "Cancel" goes back and keeps the comment.
     actions(page, first.pk).get_by_role("button", name="Delete").click()
+    expect(page).to_have_url(re.compile(rf"/comments/{first.pk}/delete/\??$"))
+    expect(page.get_by_role("heading", name="Delete your comment?")).to_be_visible()
+    page.get_by_role("link", name="Cancel").click()
+    expect(page).to_have_url(re.compile(rf"{article.get_absolute_url()}#comment-{first.pk}$"))
+    expect(body(page, first.pk)).to_have_text("Alice's first thoughts.")
+
+    actions(page, first.pk).get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Delete comment").click()
     expect(page).to_have_url(re.compile(rf"{article.get_absolute_url()}#discussion$"))
     expect(comment(page, first.pk)).to_have_count(0)
 
     actions(page, reply.pk).get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Delete comment").click()
     expect(page).to_have_url(re.compile(rf"{article.get_absolute_url()}#comment-{reply.pk}$"))
     expect(body(page, reply.pk)).to_have_text("This comment was deleted.")
     expect(body(page, footnote.pk)).to_have_text("And adds a footnote.")

@@ -31,7 +31,11 @@ def test_a_report_reaches_the_queue_and_the_moderator_hides_the_comment(page, lo
     page.get_by_label("Why are you reporting this comment?").select_option(label="Abuse")
     page.get_by_label("Anything the moderators should know (optional)").fill("Insults everyone")
     page.get_by_role("button", name="Send report").click()
-    expect(page.get_by_text("Thank you. The moderators will look at this comment.")).to_be_visible()
+    # Sent in place: the thank-you takes the form's place beside the comment, without a page load.
+    thanks = page.locator(f"#reply-slot-{comment.pk} .moderation-done")
+    expect(thanks).to_have_text("Thank you. The moderators will look at this comment.")
+    expect(thanks).to_be_focused()
+    expect(page).to_have_url(re.compile(rf"/articles/{article.slug}/$"))
     assert Report.objects.get().reason == "abuse"
     log_out(page)
 
@@ -41,7 +45,10 @@ def test_a_report_reaches_the_queue_and_the_moderator_hides_the_comment(page, lo
     expect(page.locator('[data-tab="reported"] .queue-count')).to_have_text("1")
     row = page.locator(f"#row-{comment.pk}")
     expect(row).to_contain_text("Insults everyone")
-    row.locator("summary", has_text="Hide").click()
+    # Hide is the main action, open in the row; it asks for a reason rather than assuming one.
+    expect(row.get_by_label("Reason", exact=True)).to_have_value("")
+    row.get_by_role("button", name="Hide", exact=True).click()
+    expect(row.get_by_label("Reason", exact=True)).to_be_focused()  # the browser asks for the reason
     row.get_by_label("Reason", exact=True).select_option(label="Abuse")
     row.get_by_label("Note for moderators (optional)").fill("Name-calling")
     row.get_by_role("button", name="Hide", exact=True).click()
@@ -78,11 +85,54 @@ def test_the_moderation_pages_have_no_serious_violations(page, sign_in):
         page.goto(f"/moderation/?tab={tab}")
         expect(page.locator(".queue-row")).to_have_count(1)
         assert_accessible(page)
-    page.goto(f"/moderation/comments/{reported.pk}/hide/form/")
-    assert_accessible(page)
+    for form in ("hide", "delete"):
+        page.goto(f"/moderation/comments/{reported.pk}/{form}/form/")
+        assert_accessible(page)
 
     page.context.clear_cookies()
     sign_in(UserFactory(username="dora"))
     page.goto(f"/moderation/comments/{reported.pk}/report/form/")
     expect(page.get_by_role("button", name="Send report")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_reader_without_javascript_reports_and_returns_to_the_comment(page_without_js):
+    from tests.e2e.conftest import log_in
+
+    page = page_without_js
+    article = ArticleFactory(title="Belarus urges truce", slug="belarus-urges-truce")
+    comment = CommentFactory(article=article, body="You are all idiots and traitors.")
+    log_in(page, UserFactory(username="dora", date_joined=timezone.now() - timedelta(days=60)), PASSWORD)
+
+    page.goto(f"/articles/{article.slug}/")
+    page.locator(f"#comment-{comment.pk} > .comment-actions").get_by_role("link", name="Report").click()
+    expect(page).to_have_url(re.compile(rf"/moderation/comments/{comment.pk}/report/form/$"))
+    page.get_by_label("Why are you reporting this comment?").select_option(label="Abuse")
+    page.get_by_role("button", name="Send report").click()
+
+    expect(page).to_have_url(re.compile(rf"/articles/{article.slug}/#comment-{comment.pk}$"))
+    expect(page.get_by_text("Thank you. The moderators will look at this comment.")).to_be_visible()
+    assert Report.objects.get().reason == "abuse"
+
+
+def test_deleting_for_good_from_the_queue_asks_first(page, login):
+    from forum.moderation import reports
+
+    article = ArticleFactory(title="Belarus urges truce", slug="belarus-urges-truce")
+    comment = CommentFactory(article=article, body="My home address is 1 Main Street.")
+    reports.report(comment=comment, reporter=UserFactory(), reason="personal_data")
+    login(ModeratorFactory(username="charlie"), PASSWORD)
+
+    page.goto("/moderation/")
+    page.locator(f"#row-{comment.pk}").get_by_role("link", name="Delete for good").click()
+    expect(page.get_by_role("heading", name="Delete a comment for good")).to_be_visible()
+    page.get_by_role("button", name="Delete for good").click()
+    expect(page.get_by_label("Yes, delete this comment for good; it cannot be restored.")).to_be_focused()
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+    page.get_by_label("Yes, delete this comment for good; it cannot be restored.").check()
+    page.get_by_role("button", name="Delete for good").click()
+
+    expect(page.get_by_text("The comment is deleted for good.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/moderation/$"))
+    assert not Comment.objects.filter(pk=comment.pk).exists()

@@ -56,7 +56,7 @@ def test_hide_without_a_reason_asks_again(client, comment, moderator):
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"reason": ["This field is required."]}
+    assert response.context["form"].errors == {"reason": ["Choose the reason for hiding."]}
     assert refresh(comment).status == Comment.Status.PUBLISHED
 
 

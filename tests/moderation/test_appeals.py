@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from forum.comments.models import Comment
 from forum.moderation import appeals, reports, services
 from forum.moderation.models import Appeal, ModerationAction, Report
-from forum.moderation.signals import appeal_decided, appeal_filed
+from forum.moderation.signals import appeal_decided
 from tests.moderation.conftest import refresh, veteran
 
 pytestmark = pytest.mark.django_db
@@ -36,17 +36,6 @@ def test_the_author_appeals_once(hidden, reader):
     )
     entry = ModerationAction.objects.filter(kind=Kind.APPEAL).get()
     assert (entry.actor, entry.note) == (reader, "It was irony, read the thread.")
-
-
-def test_appeal_filed_is_sent(hidden, reader):
-    received = []
-    appeal_filed.connect(lambda sender, **kw: received.append(kw["appeal"]), weak=False, dispatch_uid="t")
-    try:
-        filed = appeals.appeal(comment=hidden, author=reader, text="Please")
-    finally:
-        appeal_filed.disconnect(dispatch_uid="t")
-
-    assert received == [filed]
 
 
 def test_a_second_appeal_is_refused(hidden, reader):

@@ -174,6 +174,7 @@ def test_a_malformed_filter_is_ignored_and_said(as_moderator, moderator):
 
     response = as_moderator.get("/moderation/", {"tab": "pending", "article": "abc"})
 
+    assert response.status_code == 400
     assert len(row_ids(response)) == 2
     assert "Enter a whole number." in response.content.decode()
 
@@ -227,3 +228,52 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
         response = as_moderator.get("/moderation/", {"tab": tab})
 
     assert len(response.context["rows"]) == size
+
+
+def test_hide_is_the_main_action_and_starts_without_a_reason(as_moderator, moderator):
+    (comment,) = queued("reported", 1, moderator)
+
+    html = as_moderator.get("/moderation/").content.decode()
+
+    row = html.split(f'id="row-{comment.pk}"')[1]
+    actions = row.split('<div class="queue-actions">')[1]
+    # The hiding form comes first, open, with the primary button; no reason is chosen for the moderator.
+    assert actions.lstrip().startswith(
+        f'<form method="post" action="/moderation/comments/{comment.pk}/hide/" '
+        'class="queue-form queue-form--main">'
+    )
+    assert '<option value="">Choose a reason</option>' in actions
+    assert " selected" not in actions.split("</select>")[0]
+    assert '<button type="submit">Hide</button>' in actions
+
+
+def test_delete_for_good_is_secondary_and_asks_first(as_moderator, moderator):
+    (comment,) = queued("reported", 1, moderator)
+
+    html = as_moderator.get("/moderation/").content.decode()
+
+    row = html.split(f'id="row-{comment.pk}"')[1]
+    assert f'action="/moderation/comments/{comment.pk}/delete/"' not in row  # no one-click deletion
+    assert (
+        f'<a class="button secondary danger" href="/moderation/comments/{comment.pk}/delete/form/'
+        '?next=/moderation/">Delete for good</a>'
+    ) in row
+
+
+def test_the_bulk_form_asks_to_confirm_deleting(as_moderator, moderator):
+    queued("reported", 1, moderator)
+
+    html = as_moderator.get("/moderation/").content.decode()
+
+    assert '<input type="checkbox" name="confirm_delete" value="1">' in html
+
+
+@pytest.mark.parametrize("number", ["9" * 20, str(2**63)])
+def test_an_article_filter_too_large_is_refused_and_said(as_moderator, moderator, number):
+    queued("pending", 2, moderator)
+
+    response = as_moderator.get("/moderation/", {"tab": "pending", "article": number})
+
+    assert response.status_code == 400
+    assert "Article: No article has this number." in response.content.decode()
+    assert len(row_ids(response)) == 2  # the filter is not applied

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from forum.comments import posting
 from forum.comments.models import Comment
 from forum.moderation import reports, services, suspensions
 from forum.moderation.models import ModerationAction, Report
@@ -152,6 +153,34 @@ def test_reports_never_hide_a_comment_a_moderator_approved(comment, moderator):
 
     assert refresh(comment).status == Status.PUBLISHED
     assert Report.objects.open().count() == 4
+
+
+def test_reports_hide_an_approved_comment_again_once_its_author_edits_it(comment, reader, moderator):
+    reports.report(comment=comment, reporter=veteran(), reason="abuse")
+    services.approve(comment=comment, actor=moderator)
+    posting.edit_comment(comment=comment, user=reader, body="Now something the moderator never read.")
+
+    for _ in range(3):
+        reports.report(comment=comment, reporter=veteran(), reason="abuse")
+
+    assert refresh(comment).status == Status.HIDDEN
+    assert (
+        ModerationAction.objects.filter(comment_id=comment.pk).latest("pk").kind
+        == ModerationAction.Kind.AUTO_HIDE
+    )
+
+
+def test_approving_the_edited_text_protects_it_from_reports_again(comment, reader, moderator):
+    reports.report(comment=comment, reporter=veteran(), reason="abuse")
+    services.approve(comment=comment, actor=moderator)
+    posting.edit_comment(comment=comment, user=reader, body="Edited, then read by a moderator.")
+    reports.report(comment=comment, reporter=veteran(), reason="abuse")
+    services.approve(comment=comment, actor=moderator)
+
+    for _ in range(4):
+        reports.report(comment=comment, reporter=veteran(), reason="abuse")
+
+    assert refresh(comment).status == Status.PUBLISHED
 
 
 def test_auto_hide_takes_the_most_frequent_reason(comment):

@@ -6,25 +6,12 @@ from forum.comments.models import Comment
 from forum.comments.signals import comment_status_changed
 from forum.moderation import services
 from forum.moderation.models import Appeal, ModerationAction, Report
-from forum.moderation.signals import comment_moderated
 from tests.factories import CommentFactory, EditorFactory
 from tests.moderation.conftest import refresh
 
 pytestmark = pytest.mark.django_db
 Status = Comment.Status
 Kind = ModerationAction.Kind
-
-
-@pytest.fixture
-def events():
-    received = []
-
-    def listen(sender, **kwargs):
-        received.append(kwargs)
-
-    comment_moderated.connect(listen, dispatch_uid="test-events")
-    yield received
-    comment_moderated.disconnect(dispatch_uid="test-events")
 
 
 def test_hide_changes_status_and_writes_the_log(comment, moderator):
@@ -75,7 +62,7 @@ def test_hide_refreshes_the_article_count(article, reader, other_reader, moderat
     assert refresh(article).comment_count == 1
 
 
-def test_hide_sends_comment_status_changed_and_comment_moderated(comment, moderator, events):
+def test_hide_sends_comment_status_changed(comment, moderator):
     changes = []
     comment_status_changed.connect(lambda sender, **kw: changes.append(kw), weak=False, dispatch_uid="t")
     try:
@@ -86,10 +73,7 @@ def test_hide_sends_comment_status_changed_and_comment_moderated(comment, modera
     assert [(c["old_status"], c["new_status"], c["actor"]) for c in changes] == [
         ("published", "hidden", moderator)
     ]
-    assert [(e["comment"].pk, e["action"], e["actor"], e["reason"]) for e in events] == [
-        (comment.pk, "hide", moderator, "abuse")
-    ]
-    assert events[0]["record"] == ModerationAction.objects.get()
+    assert [c["reason"] for c in changes] == ["Abuse"]  # in words: listeners show it to the author
 
 
 def test_hide_subtree_hides_published_replies_only(comment, reply, other_reader, moderator):
@@ -186,7 +170,7 @@ def test_hide_confirms_a_comment_hidden_by_reports(comment, other_reader, modera
     assert Report.objects.get().status == Report.Status.UPHELD
 
 
-def test_unhide_publishes_and_dismisses_reports(comment, other_reader, moderator, events):
+def test_unhide_publishes_and_dismisses_reports(comment, other_reader, moderator):
     services.hide(comment=comment, actor=moderator, reason="abuse")
     report = Report.objects.create(comment=comment, reporter=other_reader, reason="abuse", weight=1)
 
@@ -201,7 +185,7 @@ def test_unhide_publishes_and_dismisses_reports(comment, other_reader, moderator
         "published",
         "Fair criticism",
     )
-    assert [e["action"] for e in events] == ["hide", "unhide"]
+    assert list(ModerationAction.objects.order_by("pk").values_list("kind", flat=True)) == ["hide", "unhide"]
 
 
 def test_unhide_grants_an_open_appeal(comment, reader, moderator):
@@ -276,7 +260,7 @@ def test_mark_spam_rejects_an_open_appeal(comment, reader, moderator):
     assert refresh(appeal).status == Appeal.Status.REJECTED
 
 
-def test_delete_for_good_removes_a_leaf_and_keeps_the_log(article, reader, moderator, events):
+def test_delete_for_good_removes_a_leaf_and_keeps_the_log(article, reader, moderator):
     doomed = posting.post_comment(article=article, author=reader, body="Personal address here")
     doomed_id = doomed.pk
 
@@ -292,7 +276,6 @@ def test_delete_for_good_removes_a_leaf_and_keeps_the_log(article, reader, moder
         "published",
         "",
     )
-    assert [e["action"] for e in events] == ["delete"]
 
 
 def test_delete_for_good_keeps_the_tree_of_the_thread_valid(comment, reply, other_reader, moderator):

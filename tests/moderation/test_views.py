@@ -1,5 +1,6 @@
 """Every moderation endpoint under the permission matrix, the wrong method, CSRF, and bad input."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -82,7 +83,7 @@ CASES = {
         {"moderator", "superuser"},
     ),
     "delete": Case(
-        lambda c: (f"/moderation/comments/{c['comment'].pk}/delete/", {}),
+        lambda c: (f"/moderation/comments/{c['comment'].pk}/delete/", {"confirm": "on"}),
         lambda c: not Comment.objects.filter(pk=c["comment"].pk).exists(),
         {"moderator", "superuser"},
     ),
@@ -254,7 +255,7 @@ def test_hide_without_a_reason_shows_the_form_again(client, comment, moderator):
     response = client.post(f"/moderation/comments/{comment.pk}/hide/", {"note": "Rude"})
 
     assert response.status_code == 400
-    assert response.context["form"].errors == {"reason": ["This field is required."]}
+    assert response.context["form"].errors == {"reason": ["Choose the reason for hiding."]}
     assert refresh(comment).status == Status.PUBLISHED
     assert not ModerationAction.objects.exists()
 
@@ -334,7 +335,7 @@ def test_suspending_a_moderator_is_refused(client, moderator, superuser):
 def test_deleting_a_comment_with_replies_is_refused(client, comment, reply, moderator):
     client.force_login(moderator)
 
-    response = client.post(f"/moderation/comments/{comment.pk}/delete/")
+    response = client.post(f"/moderation/comments/{comment.pk}/delete/", {"confirm": "on"})
 
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
@@ -388,7 +389,9 @@ def test_bulk_reports_skipped_comments(client, comment, reply, moderator):
     client.force_login(moderator)
 
     response = client.post(
-        "/moderation/bulk/", {"action": "delete", "comments": [comment.pk, reply.pk]}, follow=True
+        "/moderation/bulk/",
+        {"action": "delete", "confirm_delete": "1", "comments": [comment.pk, reply.pk]},
+        follow=True,
     )
 
     assert [str(m) for m in response.context["messages"]] == [
@@ -475,3 +478,254 @@ def test_the_appeal_form_is_for_the_author(client, people, comment, moderator, p
     response = client.get(f"/moderation/comments/{comment.pk}/appeal/form/")
 
     assert response.status_code == status
+
+
+# -- hiding says why, deleting for good asks first ----------------------------------------------------
+def test_the_hide_form_starts_without_a_reason(client, comment, moderator):
+    client.force_login(moderator)
+
+    response = client.get(f"/moderation/comments/{comment.pk}/hide/form/")
+
+    html = response.content.decode()
+    assert response.context["form"]["reason"].value() is None
+    assert '<option value="" selected>Choose a reason</option>' in html
+    assert html.count(" selected>") == 1
+    assert re.search(r'<select name="reason"[^>]* required', html)
+
+
+def test_deleting_for_good_without_confirmation_is_refused(client, comment, moderator):
+    client.force_login(moderator)
+
+    response = client.post(f"/moderation/comments/{comment.pk}/delete/", {"reason": "personal_data"})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "confirm": ["Tick the box to confirm: a comment deleted for good cannot be restored."]
+    }
+    assert Comment.objects.filter(pk=comment.pk).exists()
+    assert not ModerationAction.objects.exists()
+
+
+def test_the_delete_confirmation_page(client, comment, moderator):
+    client.force_login(moderator)
+
+    response = client.get(
+        f"/moderation/comments/{comment.pk}/delete/form/?next=/moderation/%3Ftab%3Dreported"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.templates[0].name == "moderation/form_page.html"
+    assert f'action="/moderation/comments/{comment.pk}/delete/"' in html
+    assert re.search(r'<input type="checkbox" name="confirm"[^>]* required', html)
+    assert '<button type="submit">Delete for good</button>' in html
+    assert '<a class="action" href="/moderation/?tab=reported">Cancel</a>' in html
+    assert "Alice&#x27;s secret opinion about the truce." in html
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_the_confirmed_deletion_returns_to_the_queue(client, comment, moderator):
+    client.force_login(moderator)
+
+    response = client.post(
+        f"/moderation/comments/{comment.pk}/delete/", {"confirm": "on", "next": "/moderation/?tab=reported"}
+    )
+
+    assert response["Location"] == "/moderation/?tab=reported"
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+@pytest.mark.parametrize("persona,status", [("reader", 403), ("editor", 403), ("moderator", 200)])
+def test_the_delete_confirmation_is_for_moderators(client, people, comment, persona, status):
+    client.force_login(people[persona])
+
+    response = client.get(f"/moderation/comments/{comment.pk}/delete/form/")
+
+    assert response.status_code == status
+
+
+def test_the_delete_confirmation_refuses_post(client, comment, moderator):
+    client.force_login(moderator)
+
+    response = client.post(f"/moderation/comments/{comment.pk}/delete/form/", {"confirm": "on"})
+
+    assert response.status_code == 405
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_bulk_delete_needs_its_confirmation(client, comment, moderator):
+    client.force_login(moderator)
+
+    response = client.post("/moderation/bulk/", {"action": "delete", "comments": [comment.pk]})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "confirm_delete": ["Tick the box to confirm: a comment deleted for good cannot be restored."]
+    }
+    # The page that asks again carries the selection.
+    assert f'<input type="hidden" name="comments" value="{comment.pk}"' in response.content.decode()
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+# -- a report is sent in place -------------------------------------------------------------------------
+def test_the_report_form_fragment_posts_itself_in_place(client, comment, other_reader):
+    client.force_login(other_reader)
+
+    response = client.get(f"/moderation/comments/{comment.pk}/report/form/", headers={"HX-Request": "true"})
+
+    assert (
+        f'hx-post="/moderation/comments/{comment.pk}/report/" hx-target="this" hx-swap="outerHTML"'
+        in response.content.decode()
+    )
+
+
+def test_the_report_form_page_without_javascript_is_a_plain_form(client, comment, other_reader):
+    client.force_login(other_reader)
+
+    response = client.get(f"/moderation/comments/{comment.pk}/report/form/")
+
+    assert "hx-post" not in response.content.decode()
+
+
+def test_a_report_sent_in_place_answers_with_the_thank_you(client, comment, other_reader):
+    client.force_login(other_reader)
+
+    response = client.post(
+        f"/moderation/comments/{comment.pk}/report/", {"reason": "spam"}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assert response.content.decode().strip() == (
+        '<p class="moderation-done" role="status" tabindex="-1" data-focus>'
+        "Thank you. The moderators will look at this comment.</p>"
+    )
+    assert Report.objects.get().reporter == other_reader
+    # Said once, in place: the next page does not say it again.
+    page = client.get(comment.article.get_absolute_url())
+    assert list(page.context["messages"]) == []
+
+
+def test_a_report_refused_in_place_answers_with_the_form_and_the_reason(client, comment, other_reader):
+    client.force_login(other_reader)
+
+    response = client.post(
+        f"/moderation/comments/{comment.pk}/report/", {"reason": "illegal"}, headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert response.templates[0].name == "moderation/_form.html"
+    assert "Name the law this comment breaks." in html
+    assert 'hx-target="this"' in html
+    assert not Report.objects.exists()
+
+
+def test_a_report_without_javascript_returns_to_the_comment_with_the_thank_you(client, comment, other_reader):
+    client.force_login(other_reader)
+
+    response = client.post(f"/moderation/comments/{comment.pk}/report/", {"reason": "spam"})
+    page = client.get(response["Location"])
+
+    assert response["Location"] == f"/articles/belarus-urges-truce/#comment-{comment.pk}"
+    assert [str(m) for m in page.context["messages"]] == [
+        "Thank you. The moderators will look at this comment."
+    ]
+
+
+def test_the_hide_form_fragment_still_posts_as_a_plain_form(client, comment, moderator):
+    client.force_login(moderator)
+
+    response = client.get(f"/moderation/comments/{comment.pk}/hide/form/", headers={"HX-Request": "true"})
+
+    assert "hx-post" not in response.content.decode()
+
+
+# -- numbers no row can have ---------------------------------------------------------------------------
+HUGE = "9" * 20  # beyond any id the database holds (and beyond what SQLite can even compare)
+JUST_TOO_BIG = str(2**63)
+
+
+@pytest.mark.parametrize("number", [HUGE, JUST_TOO_BIG])
+def test_bulk_with_an_id_too_large_is_refused(client, comment, moderator, number):
+    client.force_login(moderator)
+
+    response = client.post("/moderation/bulk/", {"action": "spam", "comments": [comment.pk, number]})
+
+    assert response.status_code == 400
+    assert f"No comment has the number {number}." in response.content.decode()
+    assert refresh(comment).status == Status.PUBLISHED
+
+
+def test_bulk_select_all_with_an_id_too_large_is_refused(client, comment, moderator):
+    client.force_login(moderator)
+
+    response = client.post("/moderation/bulk/", {"action": "spam", "select_all": "1", "page_ids": [HUGE]})
+
+    assert response.status_code == 400
+    assert f"No comment has the number {HUGE}." in response.content.decode()
+
+
+@pytest.mark.parametrize("number", ["0", "-3"])
+def test_bulk_with_an_id_below_one_is_refused(client, comment, moderator, number):
+    client.force_login(moderator)
+
+    response = client.post("/moderation/bulk/", {"action": "spam", "comments": [number]})
+
+    assert response.status_code == 400
+    assert f"No comment has the number {number}." in response.content.decode()
+
+
+def test_bulk_says_which_comments_no_longer_exist(client, comment, moderator):
+    client.force_login(moderator)
+
+    response = client.post(
+        "/moderation/bulk/", {"action": "spam", "comments": [comment.pk, 987654321]}, follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 comment done.",
+        "Comment 987654321 skipped: It no longer exists.",
+    ]
+
+
+def test_suspending_with_a_comment_number_too_large_is_refused(client, other_reader, moderator):
+    client.force_login(moderator)
+
+    response = client.post(
+        f"/moderation/users/{other_reader.pk}/suspend/",
+        {"duration": "7", "reason": "Trolling", "comment": HUGE},
+    )
+
+    assert response.status_code == 400
+    assert "No comment has this number." in response.content.decode()
+    assert not Suspension.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("post", "comments/{n}/hide/"),
+        ("post", "comments/{n}/unhide/"),
+        ("post", "comments/{n}/approve/"),
+        ("post", "comments/{n}/spam/"),
+        ("post", "comments/{n}/delete/"),
+        ("get", "comments/{n}/delete/form/"),
+        ("post", "comments/{n}/lock/"),
+        ("post", "comments/{n}/report/"),
+        ("get", "comments/{n}/report/form/"),
+        ("get", "comments/{n}/hide/form/"),
+        ("post", "comments/{n}/appeal/"),
+        ("get", "comments/{n}/appeal/form/"),
+        ("post", "appeals/{n}/decide/"),
+        ("post", "users/{n}/suspend/"),
+        ("post", "suspensions/{n}/lift/"),
+        ("post", "articles/{n}/close/"),
+        ("post", "articles/{n}/reopen/"),
+    ],
+)
+def test_an_id_too_large_in_the_address_is_404(client, superuser, method, path):
+    client.force_login(superuser)
+
+    response = getattr(client, method)(f"/moderation/{path.format(n=HUGE)}", {"reason": "abuse"})
+
+    assert response.status_code == 404

@@ -165,18 +165,31 @@ def test_preferences_are_saved(client, reader):
         "thread": "off",
         "article": "immediate",
         "hidden": "immediate",
+        "appeal": "digest",
     }
 
     response = client.post("/notifications/settings/", data)
 
     assert response.status_code == 302
     modes = Preference.objects.modes_for(reader)
-    assert (modes["reply"], modes["mention"], modes["article"]) == ("digest", "off", "immediate")
+    assert (modes["reply"], modes["mention"], modes["article"], modes["appeal"]) == (
+        "digest",
+        "off",
+        "immediate",
+        "digest",
+    )
 
 
 def test_preferences_refuse_an_unknown_mode(client, reader):
     client.force_login(reader)
-    data = {"reply": "hourly", "mention": "off", "thread": "off", "article": "off", "hidden": "off"}
+    data = {
+        "reply": "hourly",
+        "mention": "off",
+        "thread": "off",
+        "article": "off",
+        "hidden": "off",
+        "appeal": "off",
+    }
 
     response = client.post("/notifications/settings/", data)
 
@@ -297,3 +310,21 @@ def test_actions_need_a_login(client, path):
 
 def test_preferences_need_a_login(client):
     assert client.get("/notifications/settings/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{n}/read/",
+        "follow/article/{n}/",
+        "unfollow/article/{n}/",
+        "follow/thread/{n}/",
+        "unfollow/thread/{n}/",
+    ],
+)
+def test_a_number_too_large_in_the_address_is_404(client, reader, path):
+    client.force_login(reader)
+
+    response = client.post(f"/notifications/{path.format(n='9' * 20)}")
+
+    assert response.status_code == 404

@@ -8,6 +8,7 @@ from django.utils import timezone
 from forum.comments import posting
 from forum.comments.models import Comment
 from forum.lib.outbox import State
+from forum.spam import scoring
 from forum.spam.models import BlockedTerm, SpamCheck, Training
 from forum.spam.tasks import check_comment
 from tests.factories import ArticleFactory, UserFactory
@@ -206,6 +207,77 @@ def test_check_never_overrides_a_moderator(
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PUBLISHED
     assert comment.spam_score == 0.99
+
+
+@pytest.fixture
+def approved(post, article, regular, moderator, settings, django_capture_on_commit_callbacks):
+    """Grace's first comment, held by pre-moderation and approved by a moderator (which teaches the filter
+    that it is legitimate)."""
+    from forum.moderation import services
+
+    settings.MODERATION_PREMODERATION = "first"
+    comment = post(article, regular, "My first comment: the truce looks fragile.", context=HUMAN)
+    assert comment.status == Comment.Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(comment=comment, actor=moderator)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PUBLISHED
+    assert Training.objects.get(comment=comment).label == Training.Label.HAM
+    return comment
+
+
+def edit(comment, body, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        posting.edit_comment(comment=comment, user=comment.author, body=body)
+    comment.refresh_from_db()
+    return comment
+
+
+def test_an_edit_into_spam_after_approval_is_pulled(approved, regular, django_capture_on_commit_callbacks):
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.DOMAIN, value="pills.example")
+
+    edit(approved, "Cheap pills at https://pills.example", django_capture_on_commit_callbacks)
+
+    assert (approved.status, approved.spam_score) == (Comment.Status.SPAM, pytest.approx(0.95))
+    approved.article.refresh_from_db()
+    assert approved.article.comment_count == 0
+
+
+def test_an_edit_that_looks_doubtful_after_approval_is_held_again(
+    approved, django_capture_on_commit_callbacks
+):
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.WORD, value="casino")
+
+    edit(approved, "The truce looks fragile. Visit my casino.", django_capture_on_commit_callbacks)
+
+    assert approved.status == Comment.Status.PENDING
+
+
+def test_a_harmless_edit_after_approval_stays_published(approved, django_capture_on_commit_callbacks):
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.DOMAIN, value="pills.example")
+
+    edit(approved, "My first comment: the truce looks fragile, sadly.", django_capture_on_commit_callbacks)
+
+    assert approved.status == Comment.Status.PUBLISHED
+    assert approved.spam_score is not None
+    assert SpamCheck.objects.filter(comment=approved).count() == 2
+
+
+def test_approving_the_edited_text_covers_it(approved, moderator, django_capture_on_commit_callbacks):
+    from forum.moderation import services
+
+    BlockedTerm.objects.create(kind=BlockedTerm.Kind.DOMAIN, value="pills.example")
+    edit(
+        approved, "A link a moderator will accept: https://pills.example", django_capture_on_commit_callbacks
+    )
+    assert approved.status == Comment.Status.SPAM
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(comment=approved, actor=moderator)
+    changed = scoring.apply(approved.pk, scoring.Verdict(0.99, ["checked once more"]))
+
+    approved.refresh_from_db()
+    assert (changed, approved.status) == (None, Comment.Status.PUBLISHED)
 
 
 def test_check_of_a_comment_hidden_meanwhile_changes_nothing(
