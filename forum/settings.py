@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     # order), so in the embedded mode a comment pulled as spam is never announced.
     "forum.spam",
     "forum.notifications",
+    # Site level: brings the apps above together and is depended on by none of them.
+    "forum.demo",
 ]
 
 MIDDLEWARE = [

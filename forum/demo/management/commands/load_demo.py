@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.demo import DEMO_ARTICLE, DEMO_DISCUSSION, FrontMatterError, parse_article_file
 from articles.models import Article
 from forum.comments.importers import DisqusReader, ImportFailed, import_file
+from forum.demo.content import DEMO_ARTICLE, DEMO_DISCUSSION, FrontMatterError, parse_article_file
 
 # Development accounts only: created when DEBUG is on, never on a production site.
 DEMO_ACCOUNTS = [

@@ -1,4 +1,4 @@
-"""The demo content that `make run` loads: one article from a Markdown file with front matter."""
+"""The demo content that `make run` loads: articles from Markdown files with front matter."""
 
 from dataclasses import dataclass
 from datetime import datetime

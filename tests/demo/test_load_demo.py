@@ -4,10 +4,10 @@ import re
 import pytest
 from django.core.management import call_command
 
-from articles.demo import FrontMatterError, parse_article_file
 from articles.models import Article
 from forum.accounts.models import User
 from forum.comments.models import Comment
+from forum.demo.content import FrontMatterError, parse_article_file
 
 pytestmark = pytest.mark.django_db
 
