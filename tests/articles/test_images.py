@@ -1,4 +1,4 @@
-"""Lead images: checked at upload, stripped of metadata, rendered once in several widths (articles/images.py)."""
+"""Lead images: checked at upload, stripped of metadata, rendered once in several widths (images.py)."""
 
 import io
 import json
