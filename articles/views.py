@@ -17,7 +17,7 @@ def can_preview(user) -> bool:
 
 
 class FrontPageView(TemplateView):
-    """The lead story, a block for each section and the most discussed: four queries, however many articles
+    """The lead story, a block for each section and the most discussed: three queries, however many articles
     and sections there are (tests/articles/test_front_page.py)."""
 
     template_name = "articles/front_page.html"
