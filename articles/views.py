@@ -31,8 +31,10 @@ class FrontPageView(TemplateView):
             "section__position", "section__name", "-published_at", "-pk"
         ):
             blocks.setdefault(article.section_id, (article.section, []))[1].append(article)
+        # The lead story is already on top: no article is linked twice on the page.
         most_discussed = list(
             Article.objects.published()
+            .exclude(pk=lead.pk if lead else None)
             .most_discussed(timezone.now() - MOST_DISCUSSED_WINDOW)
             .only("title", "slug", "comment_count", "published_at")[:MOST_DISCUSSED_SIZE]
         )

@@ -67,6 +67,7 @@ def test_front_page_shows_standfirst_byline_and_comment_counts(client):
 
 
 def test_most_discussed_ranks_articles_commented_in_the_last_day_by_their_stored_count(client):
+    ArticleFactory(title="Lead, without comments", published_at=hours_ago(0))
     busy = ArticleFactory(title="Busy", comment_count=40)
     quiet = ArticleFactory(title="Quiet", comment_count=2)
     stale = ArticleFactory(title="Stale", comment_count=99)
@@ -78,6 +79,15 @@ def test_most_discussed_ranks_articles_commented_in_the_last_day_by_their_stored
     most_discussed = client.get("/").context["most_discussed"]
 
     assert [a.title for a in most_discussed] == ["Busy", "Quiet"]
+
+
+def test_the_lead_story_is_not_listed_again_as_most_discussed(client):
+    lead = ArticleFactory(comment_count=40)
+    CommentFactory(article=lead)
+
+    response = client.get("/")
+
+    assert (response.context["lead"], response.context["most_discussed"]) == (lead, [])
 
 
 def test_the_front_page_costs_three_queries_however_much_there_is(client, django_assert_num_queries):
