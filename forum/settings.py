@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "mptt",
     "django_htmx",
+    "taggit",
     "allauth",
     "allauth.account",
     "forum.accounts",
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     # order), so in the embedded mode a comment pulled as spam is never announced.
     "forum.spam",
     "forum.notifications",
+    # Site level: brings the apps above together and is depended on by none of them.
+    "forum.demo",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +256,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+
+# Uploaded files (articles' lead images and their renditions). The development server serves them when DEBUG
+# is on; in production the web server or a bucket does (docs/deployment.md).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+TAGGIT_CASE_INSENSITIVE = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

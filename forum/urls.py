@@ -1,10 +1,12 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import SITEMAPS, NewsSitemap
 from forum.accounts.views import ProfileView
 from forum.health import healthz
 
@@ -18,8 +20,16 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("moderation/", include("forum.moderation.urls")),
     path("healthz", healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-news.xml",
+        sitemap,
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
+        name="news_sitemap",
+    ),
     path("notifications/", include("forum.notifications.urls")),
     path("", include("forum.comments.urls")),
     path("", include("articles.urls")),
 ]
+# Uploaded lead images; in production the web server or a bucket serves MEDIA_URL (docs/deployment.md).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Byline, Section
 from forum.accounts.models import User
 
 PASSWORD = "correct-horse-battery-staple"
@@ -47,17 +47,47 @@ class ModeratorFactory(UserFactory):
             self.groups.add(Group.objects.get(name="Moderators"))
 
 
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ("slug",)
+
+    name = factory.LazyAttribute(lambda s: s.slug.replace("-", " ").title())
+    slug = "news"
+
+
+class WriterFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"writer{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name="Writers"))
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
+    """Signed by the account that created it, in the "News" section unless told otherwise."""
+
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Article number {n}")
     slug = factory.Sequence(lambda n: f"article-{n}")
+    section = factory.SubFactory(SectionFactory)
     standfirst = "What happened, in a sentence."
     body = "First paragraph.\n\nSecond paragraph with *emphasis*."
     author = factory.SubFactory(EditorFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+    @factory.post_generation
+    def bylines(self, create, extracted, **kwargs):
+        if not create:
+            return
+        authors = extracted if extracted is not None else [self.author] if self.author else []
+        Byline.objects.bulk_create(Byline(article=self, author=a, position=i) for i, a in enumerate(authors))
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -7,34 +7,6 @@ from tests.factories import ArticleFactory, EditorFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_front_page_lists_published_articles_newest_first(client):
-    older = ArticleFactory(title="Older", published_at=timezone.now() - timezone.timedelta(days=2))
-    newer = ArticleFactory(title="Newer", published_at=timezone.now() - timezone.timedelta(days=1))
-    ArticleFactory(title="Draft", status=Article.Status.DRAFT)
-    ArticleFactory(title="Scheduled", published_at=timezone.now() + timezone.timedelta(days=1))
-
-    response = client.get("/")
-
-    assert list(response.context["articles"]) == [newer, older]
-
-
-def test_front_page_shows_comment_counts(client):
-    ArticleFactory(comment_count=3)
-
-    response = client.get("/")
-
-    assert '<span class="comment-count">3 comments</span>' in response.content.decode()
-
-
-def test_front_page_paginates_by_twenty(client):
-    ArticleFactory.create_batch(21)
-
-    first, second = client.get("/"), client.get("/?page=2")
-
-    assert len(first.context["articles"]) == 20
-    assert len(second.context["articles"]) == 1
-
-
 def test_published_article_page_has_title_description_and_open_graph(client, article):
     response = client.get("/articles/belarus-urges-truce/")
 

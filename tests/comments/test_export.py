@@ -5,10 +5,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.demo import DEMO_DISCUSSION
 from articles.models import Article
 from forum.comments.models import Comment
 from forum.comments.posting import post_comment, set_status
+from forum.demo.content import DEMO_DISCUSSION
 from tests.comments.test_import_disqus import assert_trees_valid, disqus_file, post, run_import, thread
 from tests.factories import ArticleFactory
 

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.demo import DEMO_DISCUSSION
 from articles.models import Article
 from forum.comments.importers import DisqusReader, ImportFileError, import_file
 from forum.comments.integrity import check_all_trees
 from forum.comments.models import Comment
 from forum.comments.posting import post_comment, set_status
+from forum.demo.content import DEMO_DISCUSSION
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
-"""The demo content that `make run` loads: one article from a Markdown file with front matter."""
+"""The demo content that `make run` loads: articles from Markdown files with front matter."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -9,6 +9,8 @@ from django.conf import settings
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 DEMO_ARTICLE = DEMO_DIR / "belarus-urges-truce.md"
 DEMO_DISCUSSION = DEMO_DIR / "belarus-urges-truce.disqus.xml"
+# The seed article first: it carries the discussion. The others give the front page its sections.
+DEMO_ARTICLES = [DEMO_ARTICLE, DEMO_DIR / "grain-corridor-shipping.md", DEMO_DIR / "night-sky-comet.md"]
 
 
 class FrontMatterError(ValueError):
@@ -22,6 +24,11 @@ class ArticleSource:
     standfirst: str
     published_at: datetime
     body: str
+    section: str = ""
+    tags: list[str] = field(default_factory=list)
+    image_alt: str = ""
+    image_credit: str = ""
+    image_caption: str = ""
 
 
 def _unquote(value: str) -> str:
@@ -60,4 +67,9 @@ def parse_article_file(path: Path) -> ArticleSource:
         standfirst=fields.get("standfirst", ""),
         published_at=published_at,
         body=body,
+        section=fields.get("section", ""),
+        tags=[tag.strip() for tag in fields.get("tags", "").split(",") if tag.strip()],
+        image_alt=fields.get("image_alt", ""),
+        image_credit=fields.get("image_credit", ""),
+        image_caption=fields.get("image_caption", ""),
     )
