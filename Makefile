@@ -11,9 +11,10 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tribune
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run worker test test-postgres test-sqlite lint format browser node bench bench-profile bench-import clean
+.PHONY: install run worker test test-postgres test-sqlite lint format browser node gettext messages compile-messages \
+	check-messages bench bench-profile bench-import clean
 
-install: $(STAMP)
+install: $(STAMP) compile-messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +34,26 @@ run: install
 worker: install
 	mkdir -p var
 	$(BIN)/celery -A forum worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=2
+
+# Translations (docs/translating.md). GNU gettext's xgettext, msgmerge and msgfmt do the work behind
+# makemessages and compilemessages; a fresh machine lacks them, so they come from apt as chromium does.
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  else echo "make: translations need GNU gettext (msgfmt, xgettext): apt-get install gettext" >&2; exit 1; fi; }
+
+# Bring locale/*/LC_MESSAGES/django.po up to date with the strings in the code (then translate what is new).
+messages: $(STAMP) gettext
+	$(BIN)/python manage.py catalogues update
+
+# The .mo files are built here, never committed; compilemessages skips those already up to date.
+compile-messages: $(STAMP) gettext
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+
+# Fails on an untranslated or fuzzy entry, or on a catalogue out of date with the code (`make messages`).
+check-messages: $(STAMP) gettext
+	$(BIN)/python manage.py catalogues check
 
 # Debian's chromium drives the browser journeys; no test downloads a browser.
 browser:
@@ -72,7 +93,7 @@ bench: install
 bench-profile: install
 	$(BIN)/python bench/profile_discussion.py $(BENCH_ARGS)
 
-lint: install
+lint: install check-messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

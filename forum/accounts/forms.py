@@ -36,11 +36,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["language"]
-        field.choices = language.choices()
-        field.required = True
-        if not self.instance.language:
-            field.initial = language.supported(translation.get_language() or "")
+        self.fields["language"].choices = [("", _("As my browser asks")), *language.choices()]
 
     def clean_display_name(self) -> str:
         return self.cleaned_data["display_name"].strip()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -23,9 +24,15 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return self.request.user
 
     def form_valid(self, form):
+        code = form.instance.language
+        if code:
+            translation.activate(code)  # the confirmation already speaks the language just chosen
         messages.success(self.request, _("Your profile was saved."))
         response = super().form_valid(form)
-        language.remember(response, form.instance.language)
+        if code:
+            language.remember(response, code)
+        else:
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
         return response
 
 
