@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django.views.generic import UpdateView
 
@@ -36,10 +37,21 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return response
 
 
+@csrf_exempt
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """The header's switcher: keep the choice in the cookie and, for a logged-in reader, on the account;
-    then go back to the page the reader was on (same URL: no language prefixes)."""
+    then go back to the page the reader was on (same URL: no language prefixes).
+
+    A guest's switcher carries no CSRF token, so that guests' pages stay shareable by the page cache (which
+    keeps no page that used a token); a forged switch can only change the language of the guest's own pages.
+    A logged-in reader's choice is saved on the account: their form carries the token, and it is checked."""
+    if request.user.is_authenticated:
+        return csrf_protect(switch_language)(request)
+    return switch_language(request)
+
+
+def switch_language(request: HttpRequest) -> HttpResponse:
     form = LanguageForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(gettext("Choose one of the languages offered."))

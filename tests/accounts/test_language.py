@@ -2,6 +2,7 @@
 the admin's own catalogues, dates in the locale, and URLs without language prefixes."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -224,3 +225,46 @@ def test_profile_can_hand_the_choice_back_to_the_browser(ukrainian_browser, read
     assert reader.language == ""
     assert response.cookies[COOKIE].value == ""  # deleted
     assert '<html lang="uk">' in ukrainian_browser.get("/").content.decode()
+
+
+def test_guests_pages_carry_no_csrf_token_so_the_page_cache_can_share_them(article):
+    response = Client().get(article.get_absolute_url())
+
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert settings.CSRF_COOKIE_NAME not in response.cookies
+
+
+def test_a_guest_switches_without_a_csrf_token():
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post("/language/", {"language": "uk", "next": "/"})
+
+    assert response.status_code == 302
+    assert response.cookies[COOKIE].value == "uk"
+
+
+def test_a_logged_in_readers_switch_needs_the_csrf_token(reader):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reader)
+
+    response = browser.post("/language/", {"language": "uk", "next": "/"})
+
+    assert response.status_code == 403
+    reader.refresh_from_db()
+    assert reader.language == ""
+
+
+def test_a_logged_in_reader_switches_with_the_token_from_the_header(reader):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reader)
+    html = browser.get("/").content.decode()
+    switcher = html[html.index('<form class="language-switcher"') :]
+    token = re.search(r'^[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"', switcher)[
+        1
+    ]
+
+    response = browser.post("/language/", {"language": "uk", "next": "/", "csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    reader.refresh_from_db()
+    assert reader.language == "uk"
