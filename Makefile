@@ -16,9 +16,10 @@ CLOCK_SHIFT_DAYS ?= 730
 SQLITE_PYTEST := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_TASK_ALWAYS_EAGER DEBUG=true \
   $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider -m "not postgres and not e2e and not services"
 
-.PHONY: install run worker test test-postgres test-sqlite test-future lint format browser node bench bench-http wrk bench-profile bench-import clean
+.PHONY: install run worker test test-postgres test-sqlite test-future lint format browser node gettext messages \
+	compile-messages check-messages bench bench-http wrk bench-profile bench-import clean
 
-install: $(STAMP)
+install: $(STAMP) compile-messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +39,26 @@ run: install
 worker: install
 	mkdir -p var
 	$(BIN)/celery -A forum worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=2
+
+# Translations (docs/translating.md). GNU gettext's xgettext, msgmerge and msgfmt do the work behind
+# makemessages and compilemessages; a fresh machine lacks them, so they come from apt as chromium does.
+gettext:
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  else echo "make: translations need GNU gettext (msgfmt, xgettext): apt-get install gettext" >&2; exit 1; fi; }
+
+# Bring locale/*/LC_MESSAGES/django.po up to date with the strings in the code (then translate what is new).
+messages: $(STAMP) gettext
+	$(BIN)/python manage.py catalogues update
+
+# The .mo files are built here, never committed; compilemessages skips those already up to date.
+compile-messages: $(STAMP) gettext
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+
+# Fails on an untranslated or fuzzy entry, or on a catalogue out of date with the code (`make messages`).
+check-messages: $(STAMP) gettext
+	$(BIN)/python manage.py catalogues check
 
 # Debian's chromium drives the browser journeys; no test downloads a browser.
 browser:
@@ -91,7 +112,7 @@ wrk:
 bench-profile: install
 	$(BIN)/python bench/profile_discussion.py $(BENCH_ARGS)
 
-lint: install
+lint: install check-messages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

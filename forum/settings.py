@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "forum.accounts.language.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "forum.page_cache.AnonymousPageCache",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -241,6 +242,7 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "forum.accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "forum.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -252,7 +254,11 @@ if not ACCOUNT_RATE_LIMITS_ENABLED:
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
+# Catalogues under locale/ (docs/translating.md); no language prefix in URLs: LocaleMiddleware reads the
+# cookie, then Accept-Language, and forum.accounts.language puts a logged-in reader's choice first.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats per language (forum/formats/<code>/formats.py), over Django's own.
+FORMAT_MODULE_PATH = ["forum.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

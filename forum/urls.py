@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from articles.sitemaps import SITEMAPS, NewsSitemap
-from forum.accounts.views import ProfileView
+from forum.accounts.views import ProfileView, set_language
 from forum.health import healthz
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/profile/", ProfileView.as_view(), name="profile"),
     path("accounts/", include("allauth.urls")),
+    path("language/", set_language, name="set_language"),
     path("moderation/", include("forum.moderation.urls")),
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -1,5 +1,9 @@
+import shutil
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -54,6 +58,17 @@ def isolated_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request in Ukrainian leaves Ukrainian active in the thread
+    (LocaleMiddleware activates a language and nothing deactivates it)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 costs a quarter of a second per user made; tests need a hash, not its strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -99,3 +114,25 @@ def pytest_collection_modifyitems(config, items):
         if "e2e" in item.path.parts:
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def pytest_sessionstart(session):
+    """The Ukrainian pages are read through compiled catalogues, which are built and never committed: compile
+    any that are missing or older than their .po (once, before xdist starts its workers)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    root = Path(__file__).resolve().parent.parent
+    stale = [
+        po
+        for po in (root / "locale").glob("*/LC_MESSAGES/*.po")
+        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+    ]
+    if not stale:
+        return
+    if shutil.which("msgfmt") is None:
+        raise pytest.UsageError("The translations need GNU gettext to compile: run `make gettext`.")
+    subprocess.run(
+        [sys.executable, "manage.py", "compilemessages", "--ignore=.venv", "--ignore=node_modules", "-v0"],
+        cwd=root,
+        check=True,
+    )

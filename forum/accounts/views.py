@@ -1,10 +1,19 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 from django.views.generic import UpdateView
 
-from forum.accounts.forms import ProfileForm
+from forum.accounts import language
+from forum.accounts.forms import LanguageForm, ProfileForm
 
 
 class ProfileView(LoginRequiredMixin, UpdateView):
@@ -16,5 +25,47 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return self.request.user
 
     def form_valid(self, form):
+        code = form.instance.language
+        if code:
+            translation.activate(code)  # the confirmation already speaks the language just chosen
         messages.success(self.request, _("Your profile was saved."))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        if code:
+            language.remember(response, code)
+        else:
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
+        return response
+
+
+@csrf_exempt
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's switcher: keep the choice in the cookie and, for a logged-in reader, on the account;
+    then go back to the page the reader was on (same URL: no language prefixes).
+
+    A guest's switcher carries no CSRF token, so that guests' pages stay shareable by the page cache (which
+    keeps no page that used a token); a forged switch can only change the language of the guest's own pages.
+    A logged-in reader's choice is saved on the account: their form carries the token, and it is checked."""
+    if request.user.is_authenticated:
+        return csrf_protect(switch_language)(request)
+    return switch_language(request)
+
+
+def switch_language(request: HttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(gettext("Choose one of the languages offered."))
+    code = form.cleaned_data["language"]
+    user = request.user
+    if user.is_authenticated and user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
+    translation.activate(code)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    language.remember(response, code)
+    return response

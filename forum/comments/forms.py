@@ -3,6 +3,7 @@ import time
 from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from forum.comments.models import MAX_BODY_LENGTH, Comment
 
@@ -46,7 +47,9 @@ class CommentForm(forms.Form):
     def reply_to(self, comment: Comment | None) -> None:
         """A reply form is labelled "Reply"; set again once a posted form has found its parent."""
         self._reply_to = comment
-        self.fields["body"].label = _("Reply") if comment is not None else _("Comment")
+        # A context of its own: in Ukrainian the field is a noun, the action link beside a comment a verb.
+        reply = pgettext_lazy("the reply form's text field", "Reply")
+        self.fields["body"].label = reply if comment is not None else _("Comment")
         self._bound_fields_cache.pop("body", None)  # a bound field copies its label when first used
         if comment is not None:
             self.initial["parent"] = comment.pk

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from articles.models import Article
@@ -33,11 +34,16 @@ def clean_body(body: str) -> str:
         raise ValidationError(
             {
                 "body": _("A comment can be at most %(max)s characters long; this one has %(length)s.")
-                % {"max": f"{MAX_BODY_LENGTH:,}", "length": f"{len(body):,}"}
+                % {"max": _grouped(MAX_BODY_LENGTH), "length": _grouped(len(body))}
             },
             code="too_long",
         )
     return body
+
+
+def _grouped(number: int) -> str:
+    """10,000 in English, 10 000 in Ukrainian: the reader's own way of writing large numbers."""
+    return number_format(number, force_grouping=True)
 
 
 def check_permission(action: str, user, article: Article, comment: Comment | None = None) -> None:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from articles.models import Article
@@ -172,11 +172,16 @@ def build_nodes(comments: list[Comment], user, sort: str, base_depth: int = 0) -
 
 def _format_times(nodes) -> None:
     """Format every posting time once here: the date filter in the template costs more than any other
-    construct on a long discussion (see bench/)."""
-    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+    construct on a long discussion (see bench/). The day follows the active language's SHORT_DATE_FORMAT
+    (forum/formats), formatted once per distinct day; the time is "H:i" in every language."""
+    days: dict = {}
     for node in nodes:
         local = timezone.localtime(node.comment.created_at)
-        node.when = f"{local.day} {months[local.month]} {local.year}, {local:%H:%M}"
+        day = local.date()
+        shown = days.get(day)
+        if shown is None:
+            shown = days[day] = date_format(day, "SHORT_DATE_FORMAT")
+        node.when = f"{shown}, {local:%H:%M}"
 
 
 def _count(node: Node) -> int:

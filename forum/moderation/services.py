@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -73,8 +73,10 @@ def change_status(
     before = comment.status
     if before != status:
         # comment_status_changed carries the reason as words (listeners show it to the author); the log
-        # keeps the code.
-        label = str(Reason(reason).label) if reason in Reason.values else reason
+        # keeps the code. The words stay untranslated (the English source), so that each reader's page and
+        # e-mail translates them into that reader's language, not the moderator's.
+        with translation.override(None):
+            label = str(Reason(reason).label) if reason in Reason.values else reason
         set_status(comment=comment, status=status, actor=actor, reason=label)
     return ModerationAction.record(
         kind,

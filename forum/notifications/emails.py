@@ -73,18 +73,20 @@ def message_id(kind: str, pk: int) -> str:
 
 
 def build(
-    name: str, context: dict, *, to: str, scope: str, user_id: int, msgid: str
+    name: str, context: dict, *, to: str, scope: str, user_id: int, msgid: str, language: str
 ) -> EmailMultiAlternatives:
+    """`language` is the recipient's: whoever wrote the comment, in whatever language, the e-mail is written
+    for the one who reads it."""
     unsubscribe = unsubscribe_url(user_id, scope)
     context = {
         **context,
-        "LANGUAGE_CODE": settings.LANGUAGE_CODE,
+        "LANGUAGE_CODE": language,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
         "preferences_url": absolute(reverse("notifications:preferences")),
     }
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):
         subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
         text = render_to_string(f"emails/{name}_message.txt", context)
         body_html = render_to_string(f"emails/{name}_message.html", context)
@@ -128,6 +130,7 @@ def notification_message(notification: Notification) -> EmailMultiAlternatives:
         scope=notification.kind,
         user_id=recipient.pk,
         msgid=message_id("notification", notification.pk),
+        language=recipient.email_language,
     )
 
 
@@ -144,6 +147,7 @@ def digest_message(digest, notifications: list[Notification]) -> EmailMultiAlter
         scope=DIGEST_SCOPE,
         user_id=recipient.pk,
         msgid=message_id("digest", digest.pk),
+        language=recipient.email_language,
     )
 
 

@@ -2,7 +2,7 @@
 job row is stored with it (or not at all), and its task is enqueued once the transaction commits."""
 
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from forum.comments.models import Comment
 from forum.comments.signals import comment_edited, comment_posted, comment_status_changed
@@ -69,7 +69,9 @@ def report_filed_received(sender, report, **kwargs) -> None:
     """Moderators hear of the first report on a comment (their queue has the others)."""
     if report.comment_id is None:
         return
-    record_job(report.comment, Event.REPORTED, actor=report.reporter, reason=report.get_reason_display())
+    with translation.override(None):  # stored untranslated: each recipient reads it in their language
+        reason = report.get_reason_display()
+    record_job(report.comment, Event.REPORTED, actor=report.reporter, reason=reason)
 
 
 @receiver(appeal_decided, dispatch_uid="notifications.appeal_decided")

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -89,16 +90,18 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         kinds = [k for k, mode in Preference.objects.modes_for(user).items() if mode == EmailMode.DIGEST]
     else:
         kinds = [scope]
-    labels = [Kind(kind).label for kind in kinds]
     done = request.method == "POST"
     if done:
         for kind in kinds:
             Preference.objects.set_mode(user, kind, EmailMode.OFF)
-    return render(
-        request,
-        "notifications/unsubscribe.html",
-        {"done": done, "labels": labels, "digest": scope == emails.DIGEST_SCOPE, "token": token},
-    )
+    # The page answers the e-mail it came from, in the e-mail's language (the reader's choice, if made).
+    language = user.language or translation.get_language()
+    with translation.override(language):
+        labels = [str(Kind(kind).label) for kind in kinds]
+        context = {"done": done, "labels": labels, "digest": scope == emails.DIGEST_SCOPE, "token": token}
+        response = render(request, "notifications/unsubscribe.html", context)
+    response.headers["Content-Language"] = language
+    return response
 
 
 def follow_response(request: HttpRequest, context: dict, default_url: str) -> HttpResponse:
