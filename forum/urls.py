@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.sitemaps import ArticleSitemap
 from forum.accounts.views import ProfileView
 from forum.health import healthz
+from forum.views import favicon
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Tribune administration")
@@ -18,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("moderation/", include("forum.moderation.urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": {"articles": ArticleSitemap}}, name="sitemap"),
     path("notifications/", include("forum.notifications.urls")),
     path("", include("forum.comments.urls")),
