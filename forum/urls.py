@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.sitemaps import SITEMAPS, NewsSitemap
 from forum.accounts.views import ProfileView, set_language
 from forum.health import healthz
+from forum.views import favicon
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Tribune administration")
@@ -21,6 +22,7 @@ urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("moderation/", include("forum.moderation.urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "sitemap-news.xml",

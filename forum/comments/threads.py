@@ -314,3 +314,42 @@ def anchor_on_article_page(comment: Comment) -> int:
     if comment.level <= deepest:
         return comment.pk
     return comment.get_ancestors().get(level=deepest).pk
+
+
+@dataclass
+class Placement:
+    """Where a thread just posted goes among the threads a reader has on screen (see place_new_thread)."""
+
+    page: int  # the page of the discussion that holds it
+    on_screen: bool = True  # False: its page is not among those on screen, so it is not inserted
+    after: int | None = None  # the tree id of the thread on screen it follows; None: first in the list
+
+
+def place_new_thread(
+    comment: Comment, user, *, sort: str = DEFAULT_SORT, first_page: int = 1, next_page: int | None = None
+) -> Placement:
+    """Where a new top-level comment sits, in this sort, for a reader who has pages `first_page` to
+    `next_page - 1` of the discussion on screen ("Load more" appends pages; `next_page` None: nothing is left
+    to load). It goes where a reload, and "Load more", would show it: after the nearest thread before it
+    that a page renders. Pages are cut from the first thread on, so the threads before it keep their pages."""
+    pages = thread_pages(comment.article_id, user, parse_sort(sort))
+    number = next((n for n, tree_ids in enumerate(pages, start=1) if comment.tree_id in tree_ids), None)
+    if number is None:  # not listed for this reader (already pulled): nothing on screen moves
+        return Placement(page=1)
+    last_page = len(pages) if next_page is None else next_page - 1
+    if not first_page <= number <= last_page:
+        return Placement(page=number, on_screen=False)
+    shown = [tree_id for tree_ids in pages[first_page - 1 : number] for tree_id in tree_ids]
+    before = shown[: shown.index(comment.tree_id)]
+    rendered = _rendered_threads(before, user)
+    after = next((tree_id for tree_id in reversed(before) if tree_id in rendered), None)
+    return Placement(page=number, after=after)
+
+
+def _rendered_threads(tree_ids: list[int], user) -> set[int]:
+    """Of these listed threads, those a page shows this reader: build_nodes keeps a thread when any of its
+    comments is visible (a spam root without visible replies is left out)."""
+    if not tree_ids:
+        return set()
+    visible = Comment.objects.filter(tree_id__in=tree_ids).visible_to(user)
+    return set(visible.order_by().values_list("tree_id", flat=True).distinct())

@@ -36,8 +36,9 @@ def get_comment_for_user(user, slug: str | None, pk: int) -> Comment:
     return comment
 
 
-def article_url(comment: Comment, user, sort: str = threads.DEFAULT_SORT) -> str:
-    page = threads.page_of_thread(comment, user, sort)
+def article_url(comment: Comment, user, sort: str = threads.DEFAULT_SORT, page: int | None = None) -> str:
+    if page is None:
+        page = threads.page_of_thread(comment, user, sort)
     query = []
     if sort != threads.DEFAULT_SORT:
         query.append(f"sort={sort}")
@@ -106,11 +107,46 @@ def post(request: HttpRequest, slug: str) -> HttpResponse:
             add_posting_error(form, exc)
         else:
             if request.htmx:
-                response = render_thread(request, article, comment, status=201, count_changed=True)
+                if parent is None:
+                    response = render_new_thread(request, article, comment)
+                else:
+                    response = render_thread(request, article, comment, status=201, count_changed=True)
                 response["HX-Trigger"] = "comment-posted"
                 return response
             return redirect(after_write_url(comment, request.user))
     return form_error(request, article, form, parent, status=400)
+
+
+def render_new_thread(request: HttpRequest, article: Article, comment: Comment) -> HttpResponse:
+    """A new top-level thread, inserted where a reload would show it in the reader's sort, among the pages on
+    their screen (the form posts the first, "Load more" the next one to fetch). When its page is not on
+    screen, a note with a link to it goes beside the form instead."""
+    sort = threads.parse_sort(request.POST.get("sort"))
+    next_page = request.POST.get("next_page")
+    placement = threads.place_new_thread(
+        comment,
+        request.user,
+        sort=sort,
+        first_page=threads.parse_page(request.POST.get("page")),
+        next_page=threads.parse_page(next_page) if next_page else None,
+    )
+    if not placement.on_screen:
+        article.refresh_from_db(fields=["comment_count"])
+        context = {
+            "article": article,
+            "page": placement.page,
+            "url": article_url(comment, request.user, sort, page=placement.page),
+        }
+        response = render(request, "comments/_posted_elsewhere.html", context, status=201)
+        response["HX-Retarget"] = "#comment-form-status"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    response = render_thread(request, article, comment, status=201, count_changed=True)
+    if placement.after is None:
+        response["HX-Retarget"], response["HX-Reswap"] = "#comment-list", "afterbegin"
+    else:
+        response["HX-Retarget"], response["HX-Reswap"] = f"#thread-{placement.after}", "afterend"
+    return response
 
 
 def add_posting_error(form, exc: ValidationError) -> None:

@@ -7,6 +7,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("read/", views.mark_all_read, name="mark_all_read"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
     path("<int:pk>/read/", views.mark_read, name="mark_read"),
     path("settings/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

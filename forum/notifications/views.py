@@ -42,6 +42,17 @@ def back_to(request: HttpRequest, default: str) -> str:
 
 
 @login_required
+@require_http_methods(["GET"])
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inbox's link to what a notification is about: opening it is reading it."""
+    notification = get_object_or_404(
+        Notification.objects.for_inbox(request.user).select_related("comment"), pk=pk
+    )
+    Notification.objects.filter(pk=notification.pk).mark_read()
+    return redirect(f"{notification.comment.get_absolute_url()}#comment-{notification.comment_id}")
+
+
+@login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)

@@ -39,6 +39,8 @@
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     const elt = event.detail.elt;
+    // A new post replaces the note about the last one ("it is on page N").
+    if (elt.id === "comment-form") document.getElementById("comment-form-status")?.replaceChildren();
     // "Reply" or "Edit" on a comment whose form is already open: go to the form, keep what was typed.
     let open = null;
     if (elt.matches("[data-reply]")) open = ownPart(elt.closest(".comment"), ".reply-slot textarea");

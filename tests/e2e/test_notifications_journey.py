@@ -80,7 +80,9 @@ def test_reply_in_the_browser_reaches_the_parent_author_by_email_and_inbox(
     page.get_by_role("link", name=re.compile("^Notifications")).click()
     page.get_by_role("link", name="Bob replied to your comment on “Ceasefire talks resume”").click()
 
-    expect(page).to_have_url(permalink)
+    expect(page).to_have_url(f"{permalink}#comment-{reply.pk}")
     expect(page.locator(f"#comment-{reply.pk} .comment-body")).to_have_text(
         "I doubt it: both sides are rearming."
     )
+    # Opening it read it: the header no longer counts it.
+    expect(page.locator(".site-nav__notifications")).to_have_text("Notifications")

@@ -37,13 +37,86 @@ def test_inbox_lists_unread_first_then_newest(client, reader):
     assert item_ids(response) == [new_unread.pk, old_unread.pk, read.pk]
 
 
-def test_inbox_links_to_the_comment_permalink(client, reader):
+def test_inbox_links_through_the_open_view(client, reader):
     notification = notify(reader)
     client.force_login(reader)
 
     response = client.get("/notifications/")
 
-    assert f'href="{notification.comment.get_absolute_url()}"' in response.content.decode()
+    assert f'href="/notifications/{notification.pk}/open/"' in response.content.decode()
+
+
+def test_open_marks_read_and_goes_to_the_comment(client, reader):
+    notification = notify(reader)
+    client.force_login(reader)
+
+    response = client.get(f"/notifications/{notification.pk}/open/")
+
+    comment = notification.comment
+    assert response.status_code == 302
+    assert response["Location"] == f"{comment.get_absolute_url()}#comment-{comment.pk}"
+    assert Notification.objects.get(pk=notification.pk).read_at is not None
+
+
+def test_open_lowers_the_unread_count_in_the_header(client, reader):
+    opened, other = notify(reader), notify(reader)
+    client.force_login(reader)
+
+    client.get(f"/notifications/{opened.pk}/open/")
+    response = client.get("/notifications/")
+
+    assert re.search(r'class="badge">(\d+)<', response.content.decode()).group(1) == "1"
+    assert list(Notification.objects.unread().values_list("pk", flat=True)) == [other.pk]
+
+
+def test_open_keeps_the_first_read_time(client, reader):
+    notification = notify(reader, read=True)
+    first_read = notification.read_at
+    client.force_login(reader)
+
+    client.get(f"/notifications/{notification.pk}/open/")
+
+    assert Notification.objects.get(pk=notification.pk).read_at == first_read
+
+
+def test_open_of_someone_elses_is_not_found(client, reader, other_reader):
+    notification = notify(other_reader)
+    client.force_login(reader)
+
+    response = client.get(f"/notifications/{notification.pk}/open/")
+
+    assert response.status_code == 404
+    assert Notification.objects.get(pk=notification.pk).read_at is None
+
+
+def test_open_of_a_comment_no_longer_public_is_not_found(client, reader):
+    notification = notify(reader, status=Comment.Status.SPAM)
+    client.force_login(reader)
+
+    response = client.get(f"/notifications/{notification.pk}/open/")
+
+    assert response.status_code == 404
+    assert Notification.objects.get(pk=notification.pk).read_at is None
+
+
+def test_open_needs_a_login(client, reader):
+    notification = notify(reader)
+
+    response = client.get(f"/notifications/{notification.pk}/open/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert Notification.objects.get(pk=notification.pk).read_at is None
+
+
+def test_open_refuses_post(client, reader):
+    notification = notify(reader)
+    client.force_login(reader)
+
+    response = client.post(f"/notifications/{notification.pk}/open/")
+
+    assert response.status_code == 405
+    assert Notification.objects.get(pk=notification.pk).read_at is None
 
 
 def test_inbox_shows_only_the_readers_own(client, reader, other_reader):
