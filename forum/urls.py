@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from articles.sitemaps import ArticleSitemap
-from forum.accounts.views import ProfileView
+from forum.accounts.views import PrivacyView, ProfileView, delete_account_view, export_data
 from forum.health import healthz
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,6 +15,9 @@ admin.site.site_title = _("Tribune")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/profile/", ProfileView.as_view(), name="profile"),
+    path("accounts/profile/export/", export_data, name="profile_export"),
+    path("accounts/profile/delete/", delete_account_view, name="profile_delete"),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("moderation/", include("forum.moderation.urls")),
     path("healthz", healthz, name="healthz"),

@@ -16,7 +16,7 @@ checking_permission = Signal()
 # for review (pre-moderation); the strictest answer wins.
 deciding_status = Signal()
 
-comment_posted = Signal()  # comment, context (dict: ip, user_agent, honeypot, seconds_to_submit, ...)
+comment_posted = Signal()  # comment, context (dict: ip_hash, browser, honeypot, seconds_to_submit, ...)
 comment_edited = Signal()  # comment
 comment_deleted = Signal()  # comment (still in memory when removed for good), removed: bool
 comment_voted = Signal()  # comment, user, voted: bool
