@@ -39,11 +39,14 @@ def _spoof_checker() -> icu.SpoofChecker:
 
 
 def name_key(name: str) -> str:
-    """The confusable skeleton of a name, case-folded: equal keys mean names a reader cannot tell apart."""
+    """The confusable skeleton of a name, ignoring case: equal keys mean names a reader cannot tell apart."""
     text = " ".join(unicodedata.normalize("NFKC", name or "").split())
     if not text:
         return ""
-    return _spoof_checker().getSkeleton(0, text).casefold()
+    # Case-folded between two skeletons: upper-case letters have confusables of their own (I and l), and
+    # so do their lower-case forms (m and rn), so "MO" and "mo" must both end as "rno".
+    checker = _spoof_checker()
+    return checker.getSkeleton(0, checker.getSkeleton(0, text).casefold())
 
 
 def has_invisible_characters(name: str) -> bool:
