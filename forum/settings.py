@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forum.notifications.tasks.send_digests",
         "schedule": crontab(minute=0, hour=NOTIFICATIONS_DIGEST_HOUR),
     },
+    "purge-request-data": {
+        "task": "forum.spam.tasks.purge_request_data",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
 # E-mail: one file per message under var/mail/ unless EMAIL_URL names an SMTP server.
@@ -243,6 +247,8 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "forum.accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "forum.accounts.adapter.AccountAdapter"
+# Look-alikes of existing names and invisible characters are refused (forum/accounts/names.py).
+ACCOUNT_USERNAME_VALIDATORS = "forum.accounts.names.username_validators"
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -333,6 +339,17 @@ SPAM_NEW_ACCOUNT_HOURS = env.int("SPAM_NEW_ACCOUNT_HOURS", default=24)
 # Akismet or a compatible service (e.g. a self-hosted one); unset key means no HTTP check.
 AKISMET_API_KEY = env.str("AKISMET_API_KEY", default="")
 AKISMET_URL = env.str("AKISMET_URL", default="https://rest.akismet.com/1.1").rstrip("/")
+
+# Privacy (docs/privacy.md, /privacy/). No raw IP address is stored: a keyed hash (HMAC-SHA256) stands in for
+# it. IP_HASH_KEY defaults to a key derived from SECRET_KEY; changing either makes new hashes differ from old.
+IP_HASH_KEY = env.str("IP_HASH_KEY", default="")
+# Address hashes and browser families are purged after this many days (daily task).
+PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=30)
+if PRIVACY_RETENTION_DAYS < 1:
+    sys.exit("Tribune refuses to start: PRIVACY_RETENTION_DAYS must be at least 1.")
+# When a reader deletes their account, their comments stay in the threads as "[deleted account]": with the
+# text removed (default), or with the text kept, anonymised.
+ACCOUNT_DELETION_KEEPS_TEXT = env_bool("ACCOUNT_DELETION_KEEPS_TEXT", False)
 
 # Production hardening; `manage.py check --deploy` passes with DEBUG off.
 SESSION_COOKIE_SECURE = not DEBUG

@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from articles.sitemaps import SITEMAPS, NewsSitemap
-from forum.accounts.views import ProfileView, set_language
+from forum.accounts.views import PrivacyView, ProfileView, delete_account_view, export_data, set_language
 from forum.health import healthz
 from forum.views import favicon
 
@@ -18,6 +18,9 @@ admin.site.site_title = _("Tribune")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/profile/", ProfileView.as_view(), name="profile"),
+    path("accounts/profile/export/", export_data, name="profile_export"),
+    path("accounts/profile/delete/", delete_account_view, name="profile_delete"),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("language/", set_language, name="set_language"),
     path("moderation/", include("forum.moderation.urls")),

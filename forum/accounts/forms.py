@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.accounts import language
 from forum.accounts.models import User
+from forum.accounts.names import check_name
 
 
 class SignupForm(forms.Form):
@@ -15,6 +16,11 @@ class SignupForm(forms.Form):
         required=False,
         help_text=_("Shown beside your comments. Leave empty to show your username."),
     )
+
+    def clean_display_name(self) -> str:
+        display_name = self.cleaned_data["display_name"].strip()
+        check_name(display_name)
+        return display_name
 
     def signup(self, request, user: User) -> None:
         user.display_name = self.cleaned_data["display_name"].strip()
@@ -39,4 +45,26 @@ class ProfileForm(forms.ModelForm):
         self.fields["language"].choices = [("", _("As my browser asks")), *language.choices()]
 
     def clean_display_name(self) -> str:
-        return self.cleaned_data["display_name"].strip()
+        display_name = self.cleaned_data["display_name"].strip()
+        check_name(display_name, exclude_user_id=self.instance.pk)
+        return display_name
+
+
+class DeleteAccountForm(forms.Form):
+    """The account's password, asked again before it is deleted."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from forum.comments.models import MAX_BODY_LENGTH, Comment
+from forum.lib.privacy import request_facts
 
 FORM_STAMP_SALT = "forum.comments.form-rendered"
 
@@ -69,8 +70,7 @@ class CommentForm(forms.Form):
         except (signing.BadSignature, TypeError, ValueError):
             pass
         return {
-            "ip": request.META.get("REMOTE_ADDR", ""),
-            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+            **request_facts(request),  # a hash of the address and the browser family, never the raw ones
             "honeypot": bool(self.cleaned_data.get("website")),
             "seconds_to_submit": seconds,
         }

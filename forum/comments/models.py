@@ -11,6 +11,8 @@ from mptt.querysets import TreeQuerySet
 from forum.lib.markdown import render_comment
 
 MAX_BODY_LENGTH = 10_000
+# author_name of the comments of a deleted account (translated when shown).
+DELETED_ACCOUNT_NAME = "[deleted account]"
 
 # PostgreSQL advisory lock keys: (namespace, tree id) for one thread, a single key for tree id allocation.
 THREAD_LOCK_NAMESPACE = 0x7472  # "tr"
@@ -166,7 +168,19 @@ class Comment(MPTTModel):
     def display_author(self) -> str:
         if self.author_id:
             return self.author.public_name
+        if self.author_name == DELETED_ACCOUNT_NAME:
+            return _("[deleted account]")
         return self.author_name or _("Guest")
+
+    @property
+    def by_staff(self) -> bool:
+        """Written by an editor or a moderator (staff status): the page shows a badge, so a look-alike name
+        cannot pass for theirs. Reads the author loaded with the comment (select_related), no query."""
+        return self.author_id is not None and self.author.is_staff
+
+    @property
+    def by_deleted_account(self) -> bool:
+        return self.author_id is None and self.author_name == DELETED_ACCOUNT_NAME
 
     @property
     def is_public(self) -> bool:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 from forum.comments import signals
-from forum.comments.models import MAX_BODY_LENGTH, Comment, Vote
+from forum.comments.models import DELETED_ACCOUNT_NAME, MAX_BODY_LENGTH, Comment, Vote
 from forum.comments.rules import can_delete, can_edit
 from forum.comments.versions import discussion_changed
 
@@ -99,8 +99,8 @@ class DuplicateComment(ValidationError):
 def post_comment(
     *, article: Article, author, body: str, parent: Comment | None = None, context: dict | None = None
 ) -> Comment:
-    """Store a new comment or reply. `context` carries facts about the request (ip, user agent, form timing)
-    for the listeners of comment_posted, such as the spam check."""
+    """Store a new comment or reply. `context` carries facts about the request (a hash of the address, the
+    browser family, form timing) for the listeners of comment_posted, such as the spam check."""
     check_permission("post", author, article, parent)
     check_article_open(article)
     comment = Comment(article=article, author=author, parent=parent, body=clean_body(body))
@@ -196,6 +196,40 @@ def toggle_vote(*, comment: Comment, user) -> bool:
         discussion_changed(comment.article_id)
     comment.refresh_from_db(fields=["score"])
     return voted
+
+
+def withdraw_votes(*, user) -> int:
+    """Take back every vote of a reader (their account is being deleted): each comment's score loses the
+    vote, so scores stay what the remaining votes make them. Returns the number of votes withdrawn."""
+    votes = Vote.objects.filter(user=user)
+    comment_ids = list(votes.values_list("comment_id", flat=True))
+    if not comment_ids:
+        return 0
+    with transaction.atomic():
+        votes.delete()
+        Comment.objects.filter(pk__in=comment_ids).update(score=F("score") - 1)
+        for article_id in set(
+            Comment.objects.filter(pk__in=comment_ids).values_list("article_id", flat=True).distinct()
+        ):
+            discussion_changed(article_id)
+    return len(comment_ids)
+
+
+def anonymise_author(*, author, keep_text: bool = False) -> int:
+    """Detach every comment of an account that is being deleted. They stay in their threads as
+    "[deleted account]", so that replies keep their place and nothing is removed from the tree; unless
+    `keep_text`, the text goes too and each becomes a "deleted" placeholder. Statuses change without the
+    status events: the account's data is being erased, not moderated. Returns the number of comments."""
+    comments = Comment.objects.filter(author=author)
+    article_ids = set(comments.values_list("article_id", flat=True).distinct())
+    changes: dict = {"author": None, "author_name": DELETED_ACCOUNT_NAME}
+    if not keep_text:
+        changes.update(body="", body_html="", status=Comment.Status.DELETED, spam_score=None, spam_reasons=[])
+    with transaction.atomic():
+        count = comments.update(**changes)
+        for article_id in article_ids:
+            refresh_comment_count(article_id)
+    return count
 
 
 def set_status(*, comment: Comment, status: str, actor=None, reason: str = "") -> Comment:

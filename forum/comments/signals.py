@@ -16,6 +16,6 @@ checking_permission = Signal()
 # for review (pre-moderation); the strictest answer wins.
 deciding_status = Signal()
 
-comment_posted = Signal()  # comment, context (dict: ip, user_agent, honeypot, seconds_to_submit, ...)
+comment_posted = Signal()  # comment, context (dict: ip_hash, browser, honeypot, seconds_to_submit, ...)
 comment_edited = Signal()  # comment
 comment_status_changed = Signal()  # comment, old_status, new_status, actor, reason

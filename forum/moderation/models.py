@@ -38,6 +38,15 @@ class ModerationActionQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnly("The moderation log is append-only: entries are never deleted.")
 
+    def forget_names(self, user, name: str) -> int:
+        """The one change the log allows (the PostgreSQL trigger too): when an account is deleted, its
+        username in the entries becomes `name`, and the text of its own appeals goes. Everything else
+        about each entry stays."""
+        rows = models.QuerySet.update(self.filter(actor=user), actor_name=name)
+        rows += models.QuerySet.update(self.filter(target_user=user), target_name=name)
+        models.QuerySet.update(self.filter(actor=user, kind=ModerationAction.Kind.APPEAL), note="")
+        return rows
+
     def for_comments(self, comment_ids) -> "ModerationActionQuerySet":
         return self.filter(comment_id__in=comment_ids).select_related("actor").order_by("created_at", "pk")
 
@@ -49,7 +58,8 @@ class ModerationAction(models.Model):
     """One entry of the audit log: who did what to which comment (or reader, or article), when and why.
 
     Append-only: the model refuses to save an existing row or delete one, its queryset refuses update() and
-    delete(), the admin is read-only and, on PostgreSQL, a trigger refuses UPDATE and DELETE. The links to the
+    delete(), the admin is read-only and, on PostgreSQL, a trigger refuses UPDATE and DELETE, except the
+    erasure of a deleted account's names and appeal texts (`forget_names`). The links to the
     comment, article and users carry no database constraint and are never cascaded, so an entry survives the
     deletion of what it is about (the comment id stays; the names are kept as text).
     """

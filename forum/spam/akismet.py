@@ -1,6 +1,7 @@
 """An Akismet-compatible check (https://akismet.com/developers/comment-check/) through the `akismet`
 library, used when AKISMET_API_KEY is set. AKISMET_URL points at Akismet itself or at any service speaking
-the same protocol."""
+the same protocol. The reader's IP address is never sent (Tribune does not keep it), and of the user agent
+only the browser family."""
 
 import akismet
 import httpx
@@ -32,7 +33,7 @@ def comment_check(comment: Comment, context: dict) -> bool:
     """True when the service says the comment is spam (or blatant spam, Akismet's "discard")."""
     author = comment.author
     optional: akismet.AkismetArguments = {
-        "user_agent": context.get("user_agent") or "",
+        "user_agent": context.get("browser") or "",
         "permalink": f"{settings.SITE_URL}{comment.article.get_absolute_url()}",
         "comment_type": "reply" if comment.parent_id else "comment",
         "comment_author": comment.display_author,
@@ -53,7 +54,9 @@ def comment_check(comment: Comment, context: dict) -> bool:
         # The plain constructor, not validated_client(): a key check would cost a second request per comment.
         client = akismet.SyncClient(config=config, http_client=http)
         try:
-            answer = client.comment_check(context.get("ip") or "", **optional)
+            # Tribune never keeps the reader's address (forum/lib/privacy.py) and the check runs later in a
+            # worker, so Akismet is not sent one: it judges the text, the author and the browser family.
+            answer = client.comment_check("", **optional)
         except akismet.AkismetError as exc:
             raise AkismetUnavailable(str(exc).strip()) from exc
     return answer in (akismet.CheckResponse.SPAM, akismet.CheckResponse.DISCARD)

@@ -19,7 +19,11 @@ class SpamCheck(OutboxItem):
         max_length=80, unique=True, help_text=_("The comment and the version checked: one check per version.")
     )
     context = models.JSONField(
-        default=dict, blank=True, help_text=_("What the form reported: IP, user agent, honeypot, timing.")
+        default=dict,
+        blank=True,
+        help_text=_(
+            "What the form reported: a hash of the IP address, the browser family, honeypot, timing."
+        ),
     )
     score = models.FloatField(_("score"), null=True, blank=True)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)

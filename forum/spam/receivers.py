@@ -8,17 +8,21 @@ from forum.comments.rules import can_moderate
 from forum.comments.signals import comment_edited, comment_posted, comment_status_changed
 from forum.lib import outbox
 from forum.lib.outbox import State
+from forum.lib.privacy import BROWSER_FAMILIES, IP_HASH_PREFIX, OTHER_BROWSER
 from forum.spam.models import SpamCheck, Training
 
 
 def clean_context(context: dict | None) -> dict:
-    """Keep only what the checks read, and only values of the expected types (the row stores it as JSON)."""
+    """Keep only what the checks read, and only values of the expected types (the row stores it as JSON).
+    A raw address or user agent is never kept, whoever sends it (forum/lib/privacy.py)."""
     cleaned: dict = {}
     for key, value in (context or {}).items():
         if key == "honeypot" and isinstance(value, bool):
             cleaned[key] = value
-        elif key in ("ip", "user_agent") and isinstance(value, str):
-            cleaned[key] = value[:300]
+        elif key == "ip_hash" and isinstance(value, str) and value.startswith(IP_HASH_PREFIX):
+            cleaned[key] = value[:80]
+        elif key == "browser" and isinstance(value, str):
+            cleaned[key] = value if value in BROWSER_FAMILIES else OTHER_BROWSER
         elif key == "seconds_to_submit" and isinstance(value, int | float) and not isinstance(value, bool):
             cleaned[key] = float(value)
     return cleaned

@@ -31,11 +31,15 @@ def test_time_limits_and_retries_fit_within_the_visibility_timeout(settings):
     assert app.conf.visibility_timeout > settings.TASK_RETRY_BACKOFF_MAX
 
 
-def test_beat_runs_the_sweep_and_the_digest():
+def test_beat_runs_the_sweep_the_digest_and_the_privacy_purge():
     app.loader.import_default_modules()  # what a worker does at start: autodiscover the apps' tasks
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
 
-    assert tasks == {"forum.lib.outbox.sweep", "forum.notifications.tasks.send_digests"}
+    assert tasks == {
+        "forum.lib.outbox.sweep",
+        "forum.notifications.tasks.send_digests",
+        "forum.spam.tasks.purge_request_data",
+    }
     assert set(tasks) <= set(app.tasks)
 
 

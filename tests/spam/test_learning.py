@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-HUMAN = {"ip": "192.0.2.10", "user_agent": "Firefox", "honeypot": False, "seconds_to_submit": 42.0}
+HUMAN = {"ip_hash": "h1:ab12", "browser": "Firefox", "honeypot": False, "seconds_to_submit": 42.0}
 SPAM_TEXTS = [
     "Cheap replica watches, luxury brands at discount prices! Order now at replica-watches.example",
     "Luxury replica watches for cheap. Discount prices, order today: replica-watches.example",

@@ -16,23 +16,34 @@ Status = Comment.Status
 
 def test_clean_context_keeps_only_what_the_checks_read():
     context = {
-        "ip": "192.0.2.1",
-        "user_agent": "x" * 400,
+        "ip_hash": "h1:" + "a" * 64,
+        "browser": "Firefox",
         "honeypot": True,
         "seconds_to_submit": 4,
         "cookie": "secret",
     }
 
     assert receivers.clean_context(context) == {
-        "ip": "192.0.2.1",
-        "user_agent": "x" * 300,
+        "ip_hash": "h1:" + "a" * 64,
+        "browser": "Firefox",
         "honeypot": True,
         "seconds_to_submit": 4.0,
     }
 
 
+def test_clean_context_never_keeps_a_raw_address_or_user_agent():
+    context = {
+        "ip": "192.0.2.1",
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        "ip_hash": "192.0.2.1",
+        "browser": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    }
+
+    assert receivers.clean_context(context) == {"browser": "Other"}
+
+
 def test_clean_context_drops_values_of_the_wrong_type():
-    context = {"ip": 3, "user_agent": None, "honeypot": "yes", "seconds_to_submit": True}
+    context = {"ip_hash": 3, "browser": None, "honeypot": "yes", "seconds_to_submit": True}
 
     assert (receivers.clean_context(context), receivers.clean_context(None)) == ({}, {})
 
@@ -40,13 +51,13 @@ def test_clean_context_drops_values_of_the_wrong_type():
 def test_a_posted_comment_gets_one_check_with_its_context():
     comment = CommentFactory()
 
-    comment_posted.send(sender=Comment, comment=comment, context={"ip": "192.0.2.1", "extra": 1})
-    comment_posted.send(sender=Comment, comment=comment, context={"ip": "192.0.2.1"})
+    comment_posted.send(sender=Comment, comment=comment, context={"ip_hash": "h1:ab", "extra": 1})
+    comment_posted.send(sender=Comment, comment=comment, context={"ip_hash": "h1:ab"})
 
     check = SpamCheck.objects.get(comment=comment)
     assert (check.key, check.context, check.state) == (
         f"{comment.pk}:posted",
-        {"ip": "192.0.2.1"},
+        {"ip_hash": "h1:ab"},
         State.PENDING,
     )
 

@@ -22,7 +22,7 @@ def regular():
     return UserFactory(username="grace", date_joined=timezone.now() - timedelta(days=365))
 
 
-HUMAN = {"ip": "192.0.2.10", "user_agent": "Firefox", "honeypot": False, "seconds_to_submit": 42.0}
+HUMAN = {"ip_hash": "h1:ab12", "browser": "Firefox", "honeypot": False, "seconds_to_submit": 42.0}
 
 
 def test_clean_comment_stays_published_with_its_score(post, article, regular):
