@@ -87,3 +87,12 @@ def test_the_setting_uses_it_when_redis_is_configured():
     if not os.environ.get("REDIS_URL"):
         pytest.skip("REDIS_URL is not set: the cache is local memory")
     assert settings.CACHES["default"]["BACKEND"] == "forum.lib.cache.FailSafeRedisCache"
+
+
+def test_discussion_versions_do_not_match_a_stored_page_while_the_cache_is_down(settings):
+    from forum.comments.versions import discussion_version
+
+    settings.CACHES = {"default": {"BACKEND": "forum.lib.cache.FailSafeRedisCache", "LOCATION": CLOSED}}
+    first = discussion_version(1)
+    assert isinstance(first, int)
+    assert discussion_version(1) > first
