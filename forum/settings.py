@@ -136,10 +136,21 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: when REDIS_URL is set it is the cache and the Celery broker; otherwise local memory and
-# in-process (eager) tasks.
+# in-process (eager) tasks. While Redis is down the cache behaves as an empty one (forum/lib/cache.py) and the
+# site keeps serving; short socket timeouts keep a Redis that hangs from holding up requests.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+    CACHES = {
+        "default": {
+            "BACKEND": "forum.lib.cache.FailSafeRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tribune"}}
 

@@ -15,6 +15,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Tribune administration")
 admin.site.site_title = _("Tribune")
 
+# 503 with a plain page while the database is down (forum/errors.py); the usual 500 page otherwise.
+handler500 = "forum.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/profile/", ProfileView.as_view(), name="profile"),

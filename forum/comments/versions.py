@@ -22,8 +22,11 @@ def discussion_version(article_id: int) -> int:
     if version is None:
         # A new discussion or a flushed cache: start from the clock, never from a number that a page cached
         # before the flush could still carry.
-        cache.add(key, time_ns(), timeout=None)
+        now = time_ns()
+        cache.add(key, now, timeout=None)
         version = cache.get(key)
+        if version is None:  # the cache is down (forum/lib/cache.py): a version that matches no stored page
+            version = now
     return version
 
 

@@ -47,3 +47,23 @@ def test_comment_markdown_subset(source, expected):
 )
 def test_sanitiser_strips_everything_outside_the_allow_list(html, expected):
     assert sanitise_comment_html(html) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "href"),
+    [
+        ("[x](//evil.example/a)", "//evil.example/a"),
+        ("see //evil.example/a", "//evil.example/a"),
+        ("<//evil.example/a>", "//evil.example/a"),
+    ],
+)
+def test_protocol_relative_links_are_treated_as_external_links(source, href):
+    """`//host/…` leaves the site like any absolute link: it gets the external links' rel."""
+    assert f'<a href="{href}" rel="nofollow ugc noopener noreferrer">' in render_comment(source)
+
+
+def test_a_backslash_cannot_turn_a_path_into_a_protocol_relative_link():
+    """Browsers read `/\\host` as `//host`; the renderer percent-encodes the backslash."""
+    html = render_comment("[x](/\\evil.example/a)")
+    assert 'href="/%5Cevil.example/a"' in html
+    assert 'rel="nofollow ugc noopener noreferrer"' in html
