@@ -33,7 +33,7 @@ def test_guest_whose_browser_asks_for_ukrainian_reads_the_site_in_ukrainian(ukra
 
     html = response.content.decode()
     assert '<html lang="uk">' in html
-    assert '<h1 class="page-title">Свіжі статті</h1>' in html
+    assert '<h1 class="visually-hidden">Свіжі статті</h1>' in html
     assert response["Content-Language"] == "uk"
 
 
@@ -42,7 +42,7 @@ def test_guest_without_a_preference_reads_english(client, article):
 
     html = response.content.decode()
     assert '<html lang="en">' in html
-    assert '<h1 class="page-title">Latest articles</h1>' in html
+    assert '<h1 class="visually-hidden">Latest articles</h1>' in html
 
 
 def test_response_varies_on_accept_language_and_cookie(ukrainian_browser, article):
