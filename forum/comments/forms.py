@@ -5,6 +5,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from forum.comments.models import MAX_BODY_LENGTH, Comment
+from forum.lib.client import client_ip
 
 FORM_STAMP_SALT = "forum.comments.form-rendered"
 
@@ -66,7 +67,7 @@ class CommentForm(forms.Form):
         except (signing.BadSignature, TypeError, ValueError):
             pass
         return {
-            "ip": request.META.get("REMOTE_ADDR", ""),
+            "ip": client_ip(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
             "honeypot": bool(self.cleaned_data.get("website")),
             "seconds_to_submit": seconds,
