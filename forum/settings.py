@@ -5,6 +5,7 @@ newcomer runs the site with `make run`. Production sets DEBUG=false, SECRET_KEY,
 usually DATABASE_URL, REDIS_URL and EMAIL_URL; see docs/deployment.md.
 """
 
+import re
 import sys
 from pathlib import Path
 
@@ -265,9 +266,34 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env.str("ACCOUNT_EMAIL_SUBJECT_PREFIX", default="[Tribune] ")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_ADAPTER = "forum.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS_ENABLED = env_bool("ACCOUNT_RATE_LIMITS_ENABLED", True)
 if not ACCOUNT_RATE_LIMITS_ENABLED:
     ACCOUNT_RATE_LIMITS = False
+
+# The client's address (forum/lib/client.py): the number of proxies in front of the site that append to
+# X-Forwarded-For (a load balancer: 1). With 0 the header is ignored: anyone can write it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Hard rate limits on readers' writes (forum/limits.py, docs/rate-limits.md), per reader, in the shared
+# cache: "amount/period" joined by commas, periods in s, m, h or d ("1/30s,10/1d").
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+RATE_LIMITS = {
+    "post_new_account": env.str("RATE_LIMIT_POST_NEW_ACCOUNT", default="1/30s,10/1d"),
+    "post": env.str("RATE_LIMIT_POST", default="1/5s"),
+    "report": env.str("RATE_LIMIT_REPORT", default="10/1h"),
+    "vote": env.str("RATE_LIMIT_VOTE", default="60/1m"),
+    "follow": env.str("RATE_LIMIT_FOLLOW", default="30/1m"),
+}
+for _action, _rates in RATE_LIMITS.items():
+    if not re.fullmatch(r"\s*[1-9]\d*/\d*[smhd]\s*(,\s*[1-9]\d*/\d*[smhd]\s*)*", _rates):
+        sys.exit(
+            f"Tribune refuses to start: RATE_LIMIT_{_action.upper()}={_rates!r} is not a list of rates "
+            "such as 1/30s,10/1d."
+        )
+# A day-one account (limits "post_new_account"): younger than this, or with fewer published comments.
+RATE_LIMIT_NEW_ACCOUNT_HOURS = env.int("RATE_LIMIT_NEW_ACCOUNT_HOURS", default=24)
+RATE_LIMIT_NEW_ACCOUNT_COMMENTS = env.int("RATE_LIMIT_NEW_ACCOUNT_COMMENTS", default=2)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
@@ -302,6 +328,8 @@ STORAGES = {
 
 # Discussions.
 COMMENTS_EDIT_WINDOW_MINUTES = env.int("COMMENTS_EDIT_WINDOW_MINUTES", default=15)
+# The same text from the same reader, anywhere on the site, is refused for this long.
+COMMENTS_DUPLICATE_MINUTES = env.int("COMMENTS_DUPLICATE_MINUTES", default=5)
 COMMENTS_DISPLAY_DEPTH = env.int("COMMENTS_DISPLAY_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_PAGE_BUDGET = env.int("COMMENTS_PAGE_BUDGET", default=500)

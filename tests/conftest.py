@@ -69,6 +69,14 @@ def site_language():
 
 
 @pytest.fixture(autouse=True)
+def rate_limits(request, settings):
+    """The site's hard rate limits (forum/limits.py) are off, as tests post faster than any reader may; a
+    test marked `rate_limits` has them on, with the defaults of forum/settings.py."""
+    settings.RATE_LIMITS_ENABLED = request.node.get_closest_marker("rate_limits") is not None
+    return settings.RATE_LIMITS
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2 costs a quarter of a second per user made; tests need a hash, not its strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

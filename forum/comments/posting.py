@@ -23,8 +23,6 @@ from forum.comments.models import DELETED_ACCOUNT_NAME, MAX_BODY_LENGTH, Comment
 from forum.comments.rules import can_delete, can_edit
 from forum.comments.versions import discussion_changed
 
-DUPLICATE_WINDOW = timedelta(minutes=1)
-
 
 def clean_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
@@ -77,13 +75,12 @@ def decide_status(comment: Comment) -> str:
 
 
 def find_duplicate(comment: Comment) -> Comment | None:
+    """The reader's comment with the same text posted anywhere within COMMENTS_DUPLICATE_MINUTES: a double
+    click, or the same text pasted into thread after thread."""
+    window = timedelta(minutes=settings.COMMENTS_DUPLICATE_MINUTES)
     return (
         Comment.objects.filter(
-            article_id=comment.article_id,
-            author_id=comment.author_id,
-            parent_id=comment.parent_id,
-            body=comment.body,
-            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            author_id=comment.author_id, body=comment.body, created_at__gt=timezone.now() - window
         )
         .order_by("-pk")
         .first()
@@ -91,8 +88,15 @@ def find_duplicate(comment: Comment) -> Comment | None:
 
 
 class DuplicateComment(ValidationError):
-    def __init__(self, existing: Comment):
-        super().__init__({"body": _("You have just posted this comment.")}, code="duplicate")
+    def __init__(self, existing: Comment, comment: Comment):
+        if existing.article_id == comment.article_id and existing.parent_id == comment.parent_id:
+            message = _("You have just posted this comment.")
+        else:
+            message = _(
+                "You posted the same text less than %(minutes)s minutes ago. Write something new, or "
+                "link to your earlier comment."
+            ) % {"minutes": settings.COMMENTS_DUPLICATE_MINUTES}
+        super().__init__({"body": message}, code="duplicate")
         self.existing = existing
 
 
@@ -116,7 +120,7 @@ def post_comment(
         # Checked under the lock, so two clicks of one button store one comment.
         duplicate = find_duplicate(comment)
         if duplicate is not None:
-            raise DuplicateComment(duplicate)
+            raise DuplicateComment(duplicate, comment)
         comment.save()
         refresh_comment_count(article.pk)
         # Inside the transaction: listeners record their work (an outbox row) atomically with the comment

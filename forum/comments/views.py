@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
+from forum import limits
 from forum.comments import posting, threads
 from forum.comments.forms import CommentForm, EditForm
 from forum.comments.models import Comment
@@ -78,6 +79,7 @@ def render_thread(
 
 @login_required
 @require_POST
+@limits.limited("post")
 def post(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_article(slug)
     form = CommentForm(request.POST)
@@ -280,6 +282,7 @@ def delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@limits.limited("vote")
 def vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = get_comment_for_user(request.user, slug, pk)
     try:

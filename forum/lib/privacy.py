@@ -14,6 +14,8 @@ import re
 from django.conf import settings
 from django.utils.encoding import force_bytes
 
+from forum.lib.client import client_ip
+
 # One version prefix, so that a change of key or algorithm can tell old hashes from new ones.
 IP_HASH_PREFIX = "h1:"
 
@@ -71,6 +73,6 @@ def browser_family(user_agent: str | None) -> str:
 def request_facts(request) -> dict[str, str]:
     """What a write may keep about the request that made it: the address's hash and the browser family."""
     return {
-        "ip_hash": hash_ip(request.META.get("REMOTE_ADDR")),
+        "ip_hash": hash_ip(client_ip(request)),
         "browser": browser_family(request.META.get("HTTP_USER_AGENT")),
     }

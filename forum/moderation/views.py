@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
+from forum import limits
 from forum.comments.models import Comment
 from forum.comments.views import after_write_url, get_comment_for_user
 from forum.moderation import appeals, closing, reports, services, suspensions
@@ -473,6 +474,7 @@ def appeal_form(request: HttpRequest, pk: int) -> HttpResponse:
 # -- readers -------------------------------------------------------------------------------------------------
 @require_POST
 @readers_only
+@limits.limited("report")
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_comment_for_user(request.user, None, pk)
     return perform(

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
+from forum import limits
 from forum.comments.models import Comment
 from forum.notifications import emails, following
 from forum.notifications.forms import PreferencesForm
@@ -123,6 +124,7 @@ def follow_response(request: HttpRequest, context: dict, default_url: str) -> Ht
 
 @login_required
 @require_POST
+@limits.limited("follow")
 def follow_article(request: HttpRequest, pk: int, follow: bool) -> HttpResponse:
     article = get_object_or_404(Article.objects.published(), pk=pk)
     following.set_following_article(request.user, article, follow)
@@ -139,6 +141,7 @@ def follow_article(request: HttpRequest, pk: int, follow: bool) -> HttpResponse:
 
 @login_required
 @require_POST
+@limits.limited("follow")
 def follow_thread(request: HttpRequest, pk: int, follow: bool) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("article").filter(article__in=Article.objects.published()), pk=pk

@@ -122,22 +122,45 @@ def test_reply_below_a_locked_comment_is_refused(article, reader):
 
 
 @pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
-def test_same_body_within_a_minute_stores_one_comment(article, reader):
+def test_same_body_within_five_minutes_stores_one_comment(article, reader, time_machine):
     first = post(article, reader, "Same words")
+    time_machine.move_to("2027-03-01T10:04:59Z", tick=False)
 
     with pytest.raises(posting.DuplicateComment) as excinfo:
         post(article, reader, "Same words")
 
     assert excinfo.value.existing == first
+    assert excinfo.value.messages == ["You have just posted this comment."]
     assert Comment.objects.count() == 1
 
 
 @pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
-def test_same_body_after_a_minute_is_a_new_comment(article, reader, time_machine):
+def test_same_body_on_another_article_within_five_minutes_is_refused(article, reader):
     post(article, reader, "Same words")
-    time_machine.move_to("2027-03-01T10:01:01Z", tick=False)
+    elsewhere = ArticleFactory()
+
+    with pytest.raises(posting.DuplicateComment) as excinfo:
+        post(elsewhere, reader, "Same words")
+
+    assert excinfo.value.messages[0].startswith("You posted the same text less than 5 minutes ago.")
+    assert list(Comment.objects.values_list("article", flat=True)) == [article.pk]
+
+
+@pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
+def test_same_body_after_five_minutes_is_a_new_comment(article, reader, time_machine):
+    post(article, reader, "Same words")
+    time_machine.move_to("2027-03-01T10:05:00Z", tick=False)
 
     post(article, reader, "Same words")
+
+    assert Comment.objects.count() == 2
+
+
+@pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
+def test_same_body_from_another_reader_is_a_new_comment(article, reader, other_reader):
+    post(article, reader, "Same words")
+
+    post(article, other_reader, "Same words")
 
     assert Comment.objects.count() == 2
 

@@ -109,8 +109,10 @@ def test_missing_or_malformed_context_is_ignored(post, article, regular):
 
 
 def test_text_repeated_across_articles_is_a_sign(post, regular):
-    for _ in range(2):
-        post(ArticleFactory(), regular, "Visit my profile for great deals!", context=HUMAN)
+    # Exactly the same text twice is refused by posting itself (COMMENTS_DUPLICATE_MINUTES); the spam check
+    # catches what differs only in case and spacing.
+    for text in ["Visit my profile for great deals!", "VISIT my profile for great deals!"]:
+        post(ArticleFactory(), regular, text, context=HUMAN)
 
     comment = post(ArticleFactory(), regular, "visit my profile   for great deals!", context=HUMAN)
 
