@@ -35,6 +35,7 @@ from articles.models import Article
 from forum.comments.importers.base import ImportFailed, ImportFileError, PostRecord, Reader, ThreadRecord
 from forum.comments.importers.text import message_to_comment
 from forum.comments.models import Comment
+from forum.comments.nested_sets import number_tree
 from forum.comments.posting import refresh_comment_count
 from forum.lib.markdown import render_article
 
@@ -422,7 +423,7 @@ class BulkImport:
                     root = pk
                 else:
                     children[parent_id].append(pk)
-            for pk, lft, rght, level in number_tree(root, children, created):
+            for pk, lft, rght, level in number_tree(root, children, key=lambda pk: (created[pk], pk)):
                 if pk in old:
                     if old[pk] != (lft, rght):
                         updates.append(Comment(pk=pk, lft=lft, rght=rght))
@@ -434,7 +435,7 @@ class BulkImport:
             tree_id = (Comment.objects.aggregate(highest=Max("tree_id"))["highest"] or 0) + 1
             new_roots.sort(key=lambda pk: (created[pk], pk))
             for root in new_roots:
-                for pk, lft, rght, level in number_tree(root, children, created):
+                for pk, lft, rght, level in number_tree(root, children, key=lambda pk: (created[pk], pk)):
                     plan[pk] = (parent_pk[pk], tree_id, lft, rght, level)
                 tree_id += 1
         return plan, updates
@@ -498,28 +499,6 @@ def forget_queries() -> None:
     thousand messages: drop it, unless a test is counting queries (it forces the debug cursor)."""
     if connection.queries_logged and not connection.force_debug_cursor:
         connection.queries_log.clear()
-
-
-def number_tree(
-    root: int, children: dict[int, list[int]], created: dict
-) -> Iterable[tuple[int, int, int, int]]:
-    """Depth-first numbering of one tree: yields (pk, lft, rght, level), iteratively (no recursion limit)."""
-    counter = 1
-    left: dict[int, int] = {}
-    stack: list[tuple[int, int, bool]] = [(root, 0, False)]
-    while stack:
-        pk, level, closing = stack.pop()
-        if closing:
-            yield pk, left.pop(pk), counter, level
-            counter += 1
-            continue
-        left[pk] = counter
-        counter += 1
-        stack.append((pk, level, True))
-        kids = children.get(pk)
-        if kids:
-            kids.sort(key=lambda child: (created[child], child))
-            stack.extend((child, level + 1, False) for child in reversed(kids))
 
 
 def slug_candidates(thread: ThreadRecord, source: str) -> list[str]:
