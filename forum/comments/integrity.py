@@ -1,10 +1,12 @@
 """Verify and repair the MPTT trees of comments (`manage.py check_comment_trees`)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from forum.comments.models import Comment
+from forum.comments.nested_sets import number_tree
 
 
 @dataclass
@@ -85,8 +87,30 @@ def check_all_trees(tree_ids: list[int] | None = None) -> list[TreeProblem]:
     return problems
 
 
-def repair_tree(tree_id: int) -> None:
-    """Rebuild one tree's lft/rght/level from the parent links, under the thread lock."""
+def repair_tree(tree_id: int, batch_size: int = 1000) -> None:
+    """Rebuild one tree's lft/rght/level from the parent links, under the thread lock.
+
+    What django-mptt's `partial_rebuild` does (siblings keep their order by lft), without its recursion,
+    which fails on a reply chain deeper than Python's recursion limit.
+    """
     with transaction.atomic():
         Comment.objects.lock_thread(tree_id)
-        Comment.objects.partial_rebuild(tree_id)
+        rows = Comment.objects.filter(tree_id=tree_id).order_by("lft", "pk").values_list("pk", "parent_id")
+        roots: list[int] = []
+        children: dict[int, list[int]] = defaultdict(list)
+        for pk, parent_id in rows:
+            if parent_id is None:
+                roots.append(pk)
+            else:
+                children[parent_id].append(pk)
+        if not roots:
+            return
+        if len(roots) > 1:
+            raise RuntimeError(
+                f"More than one root node with tree_id {tree_id}. That's invalid, do a full rebuild."
+            )
+        numbered = [
+            Comment(pk=pk, lft=lft, rght=rght, level=level)
+            for pk, lft, rght, level in number_tree(roots[0], children)
+        ]
+        Comment.objects.bulk_update(numbered, ["lft", "rght", "level"], batch_size=batch_size)

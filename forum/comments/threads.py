@@ -9,7 +9,7 @@ into a flat list of nodes with open/close markers, which one template loop rende
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +26,9 @@ SORTS = {
     "top": ("-score", "created_at", "pk"),
 }
 DEFAULT_SORT = "oldest"
+# Above a comment's own page, its thread's root and this many nearest ancestors are listed, however deep the
+# comment lies; "Continue up the thread" opens the nearest one left out.
+NEAREST_ANCESTORS = 4
 
 
 def parse_sort(value: str | None) -> str:
@@ -56,6 +59,7 @@ class Node:
     voted: bool = False
     own: bool = False
     can_edit: bool = False
+    kept: bool = field(default=False, repr=False)  # shown, as itself or as a placeholder (see _prune)
 
     @property
     def has_replies(self) -> bool:
@@ -64,10 +68,6 @@ class Node:
     @property
     def closes(self) -> range:
         return range(self.close_count)
-
-    @property
-    def status(self) -> str:
-        return self.comment.status
 
 
 @dataclass
@@ -105,6 +105,17 @@ class Discussion:
             and not first.placeholder
         )
 
+    @cached_property
+    def earlier_ancestor(self) -> int | None:
+        """The nearest ancestor that `ancestors` leaves out, between the root and the nearest ones."""
+        if len(self.ancestors) > 1 and self.ancestors[1].level > 1:
+            return self.ancestors[1].parent_id
+        return None
+
+    @property
+    def ancestors_left_out(self) -> int:
+        return self.ancestors[1].level - 1 if self.earlier_ancestor else 0
+
     @property
     def enhanced(self) -> bool:
         """htmx swaps threads in place on the article page; other pages use plain forms."""
@@ -135,38 +146,48 @@ def build_nodes(comments: list[Comment], user, sort: str, base_depth: int = 0) -
             parent.replies.append(node)
 
     _format_times(by_id.values())
-    key = _sort_key(sort)
-    max_depth = settings.COMMENTS_DISPLAY_DEPTH
-    flat: list[Node] = []
+    _prune(list(by_id.values()), user, can_moderate)
+    roots = [root for root in roots if root.kept]
+    return _flatten(roots, _sort_key(sort), settings.COMMENTS_DISPLAY_DEPTH)
 
-    def prune(node: Node) -> bool:
-        node.replies = [child for child in node.replies if prune(child)]
+
+def _prune(nodes: list[Node], user, can_moderate: bool) -> None:
+    """Decide which nodes stay, and count each one's shown replies (at any depth).
+
+    `nodes` is in tree order, so every reply comes after its parent: walking it backwards settles a node's
+    replies before the node itself, without recursion (a reply chain may be thousands deep).
+    """
+    for node in reversed(nodes):
+        node.replies = [child for child in node.replies if child.kept]
+        node.reply_count = sum(1 + child.reply_count for child in node.replies)
         if node.comment.is_visible_to(user, can_moderate=can_moderate):
             node.placeholder = _placeholder(node.comment, user, can_moderate)
-            return True
-        if node.replies:
+            node.kept = True
+        elif node.replies:
             node.placeholder = "hidden"
-            return True
-        return False
+            node.kept = True
 
-    def walk(node: Node) -> None:
+
+def _flatten(roots: list[Node], key, max_depth: int) -> list[Node]:
+    """The nodes in display order, down to the display depth, each sibling list sorted; the last node of a
+    thread closes it (and every enclosing thread it is the last of). Iterative, like _prune."""
+    flat: list[Node] = []
+    roots.sort(key=key)
+    stack: list[Node | None] = list(reversed(roots))  # None: the thread opened last ends here
+    while stack:
+        node = stack.pop()
+        if node is None:
+            flat[-1].close_count += 1
+            continue
         flat.append(node)
         if not node.replies:
-            return
+            continue
         node.replies.sort(key=key)
         if node.depth >= max_depth - 1:
             node.continue_thread = True
-            node.reply_count = _count(node)
-            return
-        for child in node.replies:
-            walk(child)
-            node.reply_count += 1 + child.reply_count
-        flat[-1].close_count += 1  # the last reply rendered closes this node's thread
-
-    roots = [root for root in roots if prune(root)]
-    roots.sort(key=key)
-    for root in roots:
-        walk(root)
+            continue
+        stack.append(None)
+        stack.extend(reversed(node.replies))
     return flat
 
 
@@ -182,10 +203,6 @@ def _format_times(nodes) -> None:
         if shown is None:
             shown = days[day] = date_format(day, "SHORT_DATE_FORMAT")
         node.when = f"{shown}, {local:%H:%M}"
-
-
-def _count(node: Node) -> int:
-    return sum(1 + _count(child) for child in node.replies)
 
 
 def with_viewer_votes(comments: QuerySet[Comment], user) -> QuerySet[Comment]:
@@ -276,8 +293,18 @@ def subtree(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
     )
     nodes = build_nodes(comments, user, sort, base_depth=comment.level)
     attach_viewer_state(nodes, user)
-    ancestors = list(comment.get_ancestors().select_related("author"))
+    ancestors = listed_ancestors(comment)
     return Discussion(article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors)
+
+
+def listed_ancestors(comment: Comment) -> list[Comment]:
+    """The thread's root and the NEAREST_ANCESTORS nearest ancestors of a comment, root first, in one query:
+    a bounded list, however deep the comment lies."""
+    return list(
+        comment.get_ancestors()
+        .filter(Q(level=0) | Q(level__gte=comment.level - NEAREST_ANCESTORS))
+        .select_related("author")
+    )
 
 
 def thread(article: Article, tree_id: int, user, *, sort: str = DEFAULT_SORT) -> Discussion:
@@ -296,7 +323,7 @@ def continuation(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discuss
     )
     nodes = build_nodes(comments, user, sort, base_depth=comment.level + 1)
     attach_viewer_state(nodes, user)
-    ancestors = [*comment.get_ancestors().select_related("author"), comment]
+    ancestors = [*listed_ancestors(comment), comment]
     return Discussion(article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors)
 
 

@@ -129,19 +129,31 @@ class _Node:
         self.children: list[_Node | str] = []
 
 
+# Elements nested deeper than this keep their text but not their markup in the Markdown: the conversion
+# recurses once per level, and the site's Markdown renderer ("commonmark" preset) nests no deeper than 20.
+MAX_NESTING = 100
+
+
 class _TreeBuilder(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.root = _Node("root")
         self.stack = [self.root]
+        self.too_deep: dict[str, int] = {}  # open elements left out, by tag (sanitised HTML is balanced)
 
     def handle_starttag(self, tag, attrs):
+        if tag != "br" and len(self.stack) > MAX_NESTING:
+            self.too_deep[tag] = self.too_deep.get(tag, 0) + 1
+            return
         node = _Node(tag, {name: value or "" for name, value in attrs})
         self.stack[-1].children.append(node)
         if tag != "br":
             self.stack.append(node)
 
     def handle_endtag(self, tag):
+        if self.too_deep.get(tag):
+            self.too_deep[tag] -= 1
+            return
         for depth in range(len(self.stack) - 1, 0, -1):
             if self.stack[depth].tag == tag:
                 del self.stack[depth:]
