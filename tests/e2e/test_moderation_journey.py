@@ -136,3 +136,45 @@ def test_deleting_for_good_from_the_queue_asks_first(page, login):
     expect(page.get_by_text("The comment is deleted for good.")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/moderation/$"))
     assert not Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_the_moderator_hides_an_imported_comment_and_anonymous_readers_see_only_the_placeholder(
+    page, login, tmp_path
+):
+    from django.core.management import call_command
+
+    from tests.comments.test_import_disqus import disqus_file, post, thread
+
+    article = ArticleFactory(title="Belarus urges truce", slug="belarus-urges-truce")
+    export = disqus_file(
+        tmp_path,
+        thread(),
+        post("1", name="Old Guest", message="<p>An imported insult for everyone.</p>"),
+        post("2", parent="1", name="Another Guest", message="<p>An imported calm answer.</p>", minute=5),
+    )
+    call_command("import_disqus", str(export), verbosity=0)
+    imported = Comment.objects.get(import_id="1")
+    assert (imported.author, imported.author_name) == (None, "Old Guest")
+    moderator = ModeratorFactory(username="charlie")
+
+    # The moderator hides the imported comment from the article page, giving a reason.
+    login(moderator, PASSWORD)
+    page.goto(f"/articles/{article.slug}/")
+    page.locator(f"#comment-{imported.pk} > .comment-actions").get_by_role("link", name="Hide").click()
+    slot = page.locator(f"#reply-slot-{imported.pk}")
+    slot.get_by_label("Reason:").select_option(label="Abuse")
+    slot.get_by_role("button", name="Hide comment").click()
+    expect(page.locator(f"#comment-{imported.pk}")).to_have_attribute("data-status", "hidden")
+    assert Comment.objects.get(pk=imported.pk).status == Comment.Status.HIDDEN
+    log_out(page)
+
+    # Nobody owns a comment without an account: an anonymous reader gets the placeholder only, on the
+    # article page and on the comment's own page, and the reply stays beneath it.
+    for url in (f"/articles/{article.slug}/", f"/articles/{article.slug}/comments/{imported.pk}/"):
+        page.goto(url)
+        hidden = page.locator(f"#comment-{imported.pk}")
+        expect(hidden).to_have_attribute("data-status", "hidden")
+        expect(hidden.locator(".comment-body").first).to_have_text("This comment was hidden by a moderator.")
+        expect(page.get_by_text("An imported insult")).to_have_count(0)
+        expect(page.get_by_text("Old Guest")).to_have_count(0)
+        expect(page.get_by_text("An imported calm answer.")).to_be_visible()
