@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from forum.comments.models import Comment
+from forum.comments.rules import can_moderate
+
+# What the admin shows a non-moderator in place of text they may not read (Comment.TEXT_READERS).
+WITHHELD = _("[text withheld: only moderators read it]")
 
 
 @admin.register(Comment)
@@ -38,6 +42,42 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # comments are written by readers on the site
+
+    # Editors see the discussion here but do not moderate it: they read only the text that the site would
+    # show them, cannot search withheld text, and never edit a body.
+    def get_list_display(self, request):
+        if can_moderate(request.user):
+            return self.list_display
+
+        @admin.display(description=_("comment"))
+        def excerpt(comment: Comment) -> str:
+            if not comment.is_readable_by(request.user, can_moderate=False):
+                return "— " * comment.level + str(WITHHELD)
+            return self.excerpt(comment)
+
+        return (excerpt, *self.list_display[1:])
+
+    def get_list_display_links(self, request, list_display):
+        return (list_display[0],)
+
+    def get_search_fields(self, request):
+        if can_moderate(request.user):
+            return self.search_fields
+        return tuple(field for field in self.search_fields if field != "body")
+
+    def get_fields(self, request, obj=None):
+        if can_moderate(request.user) or obj is None or obj.is_readable_by(request.user, can_moderate=False):
+            return self.fields
+        return tuple("withheld_text" if f == "body" else f for f in self.fields if f != "body_html")
+
+    def get_readonly_fields(self, request, obj=None):
+        if can_moderate(request.user):
+            return self.readonly_fields
+        return (*self.readonly_fields, "body", "withheld_text")
+
+    @admin.display(description=_("body"))
+    def withheld_text(self, comment: Comment) -> str:
+        return str(WITHHELD)
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment: Comment) -> str:
