@@ -65,7 +65,12 @@ def check_parent(article: Article, parent: Comment) -> None:
         raise ValidationError({"parent": _("That comment belongs to another article.")}, code="wrong_article")
     if not parent.is_public:
         raise ValidationError({"parent": _("That comment can no longer be answered.")}, code="not_public")
-    if parent.replies_locked or parent.get_ancestors().filter(replies_locked=True).exists():
+    check_thread_open(parent)
+
+
+def check_thread_open(comment: Comment) -> None:
+    """Refuse a write below a locked comment (a reply to it or its replies, a vote on them)."""
+    if comment.replies_locked or comment.get_ancestors().filter(replies_locked=True).exists():
         raise PermissionDenied(_("This thread is locked: no new replies."))
 
 
@@ -185,6 +190,9 @@ def remove_empty_placeholders(comment_id: int | None) -> None:
 def toggle_vote(*, comment: Comment, user) -> bool:
     """Up-vote a comment, or take the vote back. Returns whether the reader's vote now stands."""
     check_permission("vote", user, comment.article, comment)
+    # Refused like posting: a closed article or a locked thread takes no votes either.
+    check_article_open(comment.article)
+    check_thread_open(comment)
     if comment.is_written_by(user):
         raise PermissionDenied(_("You cannot vote for your own comment."))
     if not comment.is_public:

@@ -24,7 +24,7 @@ def refuse_suspended(sender, action: str, user, **kwargs) -> None:
 
 @receiver(checking_permission, dispatch_uid="moderation.refuse_after_close")
 def refuse_after_close(sender, action: str, article, **kwargs) -> None:
-    if action == "post":
+    if action in {"post", "vote"}:
         check_not_auto_closed(article)
 
 

@@ -41,3 +41,76 @@ def test_reader_cannot_open_the_comment_admin(client):
     client.force_login(UserFactory())
 
     assert client.get("/admin/comments/comment/").status_code == 302
+
+
+@pytest.fixture
+def withheld(article):
+    return [
+        CommentFactory(article=article, body=f"Withheld {status} marker", status=status)
+        for status in ("pending", "hidden", "spam")
+    ]
+
+
+def test_editor_does_not_read_withheld_text_in_the_comment_list(client, editor, article, withheld):
+    CommentFactory(article=article, body="Published marker")
+    client.force_login(editor)
+
+    html = client.get("/admin/comments/comment/").content.decode()
+
+    assert "Published marker" in html
+    assert "Withheld" not in html
+    assert html.count("[text withheld: only moderators read it]") == 3
+
+
+def test_editor_cannot_search_withheld_text(client, editor, withheld):
+    client.force_login(editor)
+
+    response = client.get("/admin/comments/comment/?q=Withheld")
+
+    assert list(response.context["cl"].result_list) == []
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_editor_does_not_read_withheld_text_on_the_comment_page(client, editor, withheld, index):
+    client.force_login(editor)
+
+    response = client.get(f"/admin/comments/comment/{withheld[index].pk}/change/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Withheld" not in html
+    assert "[text withheld: only moderators read it]" in html
+
+
+def test_editor_reads_published_text_read_only(client, editor, article):
+    comment = CommentFactory(article=article, body="Published marker")
+    client.force_login(editor)
+
+    response = client.get(f"/admin/comments/comment/{comment.pk}/change/")
+
+    assert "Published marker" in response.content.decode()
+    assert "body" not in response.context["adminform"].form.fields
+
+
+def test_moderator_reads_withheld_text_in_the_admin(client, moderator, withheld):
+    client.force_login(moderator)
+
+    html = client.get("/admin/comments/comment/").content.decode()
+
+    assert all(f"Withheld {status} marker" in html for status in ("pending", "hidden", "spam"))
+
+
+def test_staff_who_may_change_comments_but_not_moderate_cannot_edit_a_body(client, article):
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="change_comment"))
+    comment = CommentFactory(article=article, body="Original words")
+    client.force_login(staff)
+
+    response = client.get(f"/admin/comments/comment/{comment.pk}/change/")
+    client.post(f"/admin/comments/comment/{comment.pk}/change/", {"body": "Forged words"})
+
+    assert "body" not in response.context["adminform"].form.fields
+    comment.refresh_from_db()
+    assert comment.body == "Original words"

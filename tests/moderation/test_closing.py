@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from forum.comments import posting
-from forum.comments.models import Comment
+from forum.comments.models import Comment, Vote
 from forum.moderation import closing
 from forum.moderation.models import DiscussionSettings, ModerationAction
 from tests.factories import ArticleFactory, CommentFactory
@@ -157,3 +157,44 @@ def test_posting_refusal_explains_why(old_article, article, reader, moderator, s
     assert closing.posting_refusal(refresh(article), reader) == "Comments are closed on this article."
     assert closing.posting_refusal(old_article, reader).startswith("Comments closed on ")
     assert closing.posting_refusal(ArticleFactory(), reader) == ""
+
+
+def test_voting_in_a_locked_thread_is_refused(comment, reply, other_reader, moderator):
+    closing.lock_replies(comment=comment, actor=moderator)
+
+    for target in (comment, reply):
+        with pytest.raises(PermissionDenied, match="locked"):
+            posting.toggle_vote(comment=refresh(target), user=other_reader)
+
+    assert (refresh(comment).score, refresh(reply).score) == (0, 0)
+    assert not Vote.objects.exists()
+
+
+def test_voting_on_a_closed_article_is_refused(comment, other_reader, moderator):
+    closing.close_comments(article=comment.article, actor=moderator)
+
+    with pytest.raises(PermissionDenied, match="closed"):
+        posting.toggle_vote(comment=refresh(comment), user=other_reader)
+
+    assert not Vote.objects.exists()
+
+
+def test_voting_on_an_auto_closed_article_is_refused(old_article, other_reader, settings):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 7
+    comment = CommentFactory(article=old_article)
+
+    with pytest.raises(PermissionDenied):
+        posting.toggle_vote(comment=comment, user=other_reader)
+
+    assert not Vote.objects.exists()
+
+
+def test_the_vote_endpoint_refuses_a_locked_thread_with_403(client, comment, other_reader, moderator):
+    closing.lock_replies(comment=comment, actor=moderator)
+    client.force_login(other_reader)
+
+    response = client.post(f"{comment.article.get_absolute_url()}comments/{comment.pk}/vote/")
+
+    assert response.status_code == 403
+    assert "This thread is locked" in response.content.decode()
+    assert not Vote.objects.exists()
