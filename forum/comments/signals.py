@@ -17,5 +17,8 @@ checking_permission = Signal()
 deciding_status = Signal()
 
 comment_posted = Signal()  # comment, context (dict: ip_hash, browser, honeypot, seconds_to_submit, ...)
-comment_edited = Signal()  # comment
+comment_edited = Signal()  # comment, and actor when a moderator changed the text (posting.revise_comment)
+# comment (with removed=True no longer in the database, and its pk None), comment_id, actor (the author or a
+# moderator), removed (False when it stays as a "deleted" placeholder holding its replies)
+comment_deleted = Signal()
 comment_status_changed = Signal()  # comment, old_status, new_status, actor, reason

@@ -1,5 +1,6 @@
 import pytest
 
+from forum.comments.models import Comment
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +42,36 @@ def test_reader_cannot_open_the_comment_admin(client):
     client.force_login(UserFactory())
 
     assert client.get("/admin/comments/comment/").status_code == 302
+
+
+def admin_change(client, comment, body):
+    return client.post(f"/admin/comments/comment/{comment.pk}/change/", {"body": body})
+
+
+def test_a_body_changed_in_the_admin_is_checked_for_spam_again(client, moderator, article):
+    from forum.spam.models import SpamCheck
+
+    comment = CommentFactory(article=article, body="Before")
+    client.force_login(moderator)
+
+    response = admin_change(client, comment, "Buy cheap pills")
+
+    comment.refresh_from_db()
+    assert response.status_code == 302
+    assert (comment.body, "cheap pills" in comment.body_html) == ("Buy cheap pills", True)
+    keys = list(SpamCheck.objects.filter(comment=comment).values_list("key", flat=True))
+    assert len(keys) == 1
+    assert keys[0].startswith(f"{comment.pk}:edited:")
+
+
+def test_an_overlong_body_in_the_admin_is_a_form_error(client, moderator, article):
+    comment = CommentFactory(article=article, body="Kept")
+    client.force_login(moderator)
+
+    response = admin_change(client, comment, "x" * 10_001)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"] == [
+        "Ensure this value has at most 10000 characters (it has 10001)."
+    ]
+    assert Comment.objects.get(pk=comment.pk).body == "Kept"

@@ -320,3 +320,118 @@ def test_hidden_placeholder_stays_when_its_last_reply_is_deleted(article, reader
     posting.delete_comment(comment=reply, user=reader)
 
     assert list(Comment.objects.values_list("pk", flat=True)) == [hidden.pk]
+
+
+def received(signal):
+    """Collect what a signal sends while the block runs."""
+    events: list[dict] = []
+
+    class Collect:
+        def __enter__(self):
+            signal.connect(lambda sender, **kw: events.append(kw), weak=False, dispatch_uid="test-collect")
+            return events
+
+        def __exit__(self, *exc):
+            signal.disconnect(dispatch_uid="test-collect")
+
+    return Collect()
+
+
+def test_deleting_ones_own_comment_sends_comment_deleted(article, reader, other_reader):
+    from forum.comments.signals import comment_deleted
+
+    root = post(article, reader, "Root")
+    post(article, other_reader, "Reply", parent=root)
+
+    with received(comment_deleted) as events:
+        posting.delete_comment(comment=root, user=reader)
+
+    assert [(e["comment_id"], e["actor"], e["removed"]) for e in events] == [(root.pk, reader, False)]
+
+
+def test_remove_comment_deletes_a_leaf_recounts_and_sends_comment_deleted(article, reader, moderator):
+    from forum.comments.signals import comment_deleted
+
+    doomed = post(article, reader, "Doomed")
+    doomed_id = doomed.pk
+
+    with received(comment_deleted) as events:
+        posting.remove_comment(comment=doomed, actor=moderator)
+
+    assert not Comment.objects.filter(pk=doomed_id).exists()
+    assert Article.objects.get(pk=article.pk).comment_count == 0
+    assert [(e["comment_id"], e["actor"], e["removed"]) for e in events] == [(doomed_id, moderator, True)]
+
+
+def test_remove_comment_refuses_a_comment_with_replies(article, reader, other_reader, moderator):
+    root = post(article, reader, "Root")
+    post(article, other_reader, "Reply", parent=root)
+
+    with pytest.raises(ValidationError, match="has replies"):
+        posting.remove_comment(comment=root, actor=moderator)
+
+    assert Comment.objects.filter(pk=root.pk, status=Comment.Status.PUBLISHED).exists()
+
+
+def test_remove_comment_refuses_a_reader(article, reader, other_reader):
+    comment = post(article, reader, "Mine")
+
+    with pytest.raises(PermissionDenied):
+        posting.remove_comment(comment=comment, actor=other_reader)
+
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_revise_comment_changes_the_text_and_sends_comment_edited(article, reader, moderator):
+    from forum.comments.signals import comment_edited
+
+    comment = post(article, reader, "Call 555-0100 for a deal")
+
+    with received(comment_edited) as events:
+        posting.revise_comment(comment=comment, actor=moderator, body="[number removed]")
+
+    comment.refresh_from_db()
+    assert (comment.body, comment.edited_at) == ("[number removed]", None)
+    assert "[number removed]" in comment.body_html
+    assert [(e["comment"].pk, e["actor"]) for e in events] == [(comment.pk, moderator)]
+
+
+def test_revise_comment_refuses_an_empty_body(article, reader, moderator):
+    comment = post(article, reader, "Kept")
+
+    with pytest.raises(ValidationError, match="Write something"):
+        posting.revise_comment(comment=comment, actor=moderator, body="  ")
+
+    assert Comment.objects.get(pk=comment.pk).body == "Kept"
+
+
+def test_revise_comment_refuses_a_reader(article, reader, other_reader):
+    comment = post(article, reader, "Kept")
+
+    with pytest.raises(PermissionDenied):
+        posting.revise_comment(comment=comment, actor=other_reader, body="Changed")
+
+    assert Comment.objects.get(pk=comment.pk).body == "Kept"
+
+
+def test_set_replies_locked_marks_the_discussion_changed(article, reader):
+    from forum.comments.versions import discussion_version
+
+    comment = post(article, reader, "Root")
+    before = discussion_version(article.pk)
+
+    posting.set_replies_locked(comment=comment, locked=True)
+
+    assert Comment.objects.get(pk=comment.pk).replies_locked is True
+    assert discussion_version(article.pk) > before
+
+
+def test_set_comments_open_marks_the_discussion_changed(article):
+    from forum.comments.versions import discussion_version
+
+    before = discussion_version(article.pk)
+
+    posting.set_comments_open(article=article, is_open=False)
+
+    assert Article.objects.get(pk=article.pk).comments_open is False
+    assert discussion_version(article.pk) > before
