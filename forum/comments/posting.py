@@ -18,7 +18,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from forum.comments import signals
+from forum.comments import policies, signals
 from forum.comments.models import DELETED_ACCOUNT_NAME, MAX_BODY_LENGTH, Comment, Vote
 from forum.comments.rules import can_delete, can_edit, can_moderate
 from forum.comments.versions import discussion_changed
@@ -47,12 +47,12 @@ def _grouped(number: int) -> str:
 
 
 def check_permission(action: str, user, article: Article, comment: Comment | None = None) -> None:
-    """Let other apps veto a reader's write (suspensions, locked threads) with a PermissionDenied."""
+    """Refuse a reader's write with a PermissionDenied: first anyone logged out, then whatever the
+    COMMENTS_PERMISSION_POLICIES refuse (suspensions, the automatic close), in the order listed."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Log in to take part in the discussion."))
-    signals.checking_permission.send(
-        sender=Comment, action=action, user=user, article=article, comment=comment
-    )
+    for policy in policies.permission_policies():
+        policy(action, user, article, comment)
 
 
 def check_article_open(article: Article) -> None:
@@ -72,7 +72,8 @@ def check_parent(article: Article, parent: Comment) -> None:
 
 
 def decide_status(comment: Comment) -> str:
-    answers = [answer for _receiver, answer in signals.deciding_status.send(sender=Comment, comment=comment)]
+    """Published, unless one of the COMMENTS_STATUS_POLICIES (pre-moderation) holds it for review."""
+    answers = [policy(comment) for policy in policies.status_policies()]
     return Comment.Status.PENDING if Comment.Status.PENDING in answers else Comment.Status.PUBLISHED
 
 

@@ -1,8 +1,8 @@
 """Closing discussions: editors and moderators close an article's comments or lock the replies below a
 comment; comments also close by themselves a number of days after publication (COMMENTS_CLOSE_AFTER_DAYS,
 off by default, overridden per article by DiscussionSettings.close_after_days). The posting code refuses
-closed articles and locked threads itself; the automatic close is refused through `checking_permission`
-(receivers.py).
+closed articles and locked threads itself; the automatic close is refused by posting.py, which asks
+policies.refuse_after_close.
 """
 
 from datetime import datetime, timedelta

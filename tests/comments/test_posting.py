@@ -154,36 +154,37 @@ def test_comment_count_follows_public_comments(article, reader):
     assert article.comment_count == 1
 
 
-def test_pending_vote_from_a_listener_holds_the_comment(article, reader):
-    from forum.comments.signals import deciding_status
+def test_a_status_policy_holds_the_comment(article, reader, settings):
+    settings.COMMENTS_STATUS_POLICIES = [*settings.COMMENTS_STATUS_POLICIES, "tests.policies.hold_everything"]
 
-    def hold(sender, comment, **kwargs):
-        return Comment.Status.PENDING
-
-    deciding_status.connect(hold)
-    try:
-        comment = post(article, reader)
-    finally:
-        deciding_status.disconnect(hold)
+    comment = post(article, reader)
 
     article.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
     assert article.comment_count == 0
 
 
-def test_permission_veto_from_a_listener_refuses_the_post(article, reader):
-    from forum.comments.signals import checking_permission
+def test_a_permission_policy_refuses_the_post(article, reader, settings):
+    settings.COMMENTS_PERMISSION_POLICIES = ["tests.policies.refuse_everyone"]
 
-    def suspended(sender, action, user, **kwargs):
-        raise PermissionDenied("Your account is suspended.")
+    with pytest.raises(PermissionDenied, match="suspended"):
+        post(article, reader)
 
-    checking_permission.connect(suspended)
-    try:
-        with pytest.raises(PermissionDenied, match="suspended"):
-            post(article, reader)
-    finally:
-        checking_permission.disconnect(suspended)
     assert not Comment.objects.exists()
+
+
+def test_permission_policies_are_asked_in_the_order_listed(article, reader, moderator, settings):
+    from forum.moderation.models import Suspension
+
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 3
+    old = ArticleFactory(published_at=timezone.now() - timezone.timedelta(days=4))
+    Suspension.objects.create(user=reader, reason="Trolling", created_by=moderator)
+
+    with pytest.raises(PermissionDenied, match="suspended"):
+        post(old, reader)
+    settings.COMMENTS_PERMISSION_POLICIES = list(reversed(settings.COMMENTS_PERMISSION_POLICIES))
+    with pytest.raises(PermissionDenied, match="Comments closed on"):
+        post(old, reader)
 
 
 @pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
