@@ -14,40 +14,32 @@ comments that way take minutes. Here the whole file is planned in Python and wri
    the keys are known in advance and foreign keys are checked at commit).
 
 All of it is one transaction: a file that fails half-way stores nothing, and a second run of the same file
-finds every post already there and changes nothing.
+finds every post already there and changes nothing. This module runs the steps; matching.py finds (or
+drafts) the articles of step 2, trees.py does the arithmetic of step 3.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.db import connection, transaction
-from django.db.models import Max, Q
-from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.db.models import Q
 
 from articles.models import Article
 from forum.comments.importers.base import ImportFailed, ImportFileError, PostRecord, Reader, ThreadRecord
+from forum.comments.importers.matching import QUERY_CHUNK, articles_for_threads
 from forum.comments.importers.text import message_to_comment
+from forum.comments.importers.trees import NO_PARENT, break_cycles, number_trees, reserve_primary_keys
 from forum.comments.models import Comment
 from forum.comments.posting import refresh_comment_count
-from forum.lib.markdown import render_article
 
 Progress = Callable[[str, int, "int | None"], None]
 
-NO_PARENT = -1
-QUERY_CHUNK = 2000
 PROGRESS_EVERY = 1000
-SLUG_MAX = Article._meta.get_field("slug").max_length
-TITLE_MAX = Article._meta.get_field("title").max_length
 AUTHOR_MAX = Comment._meta.get_field("author_name").max_length
 SOURCE_MAX = Comment._meta.get_field("import_source").max_length
-PAGE_EXTENSIONS = re.compile(r"\.(html?|php|aspx?)$", re.IGNORECASE)
 
 
 @dataclass
@@ -180,7 +172,7 @@ class BulkImport:
                 self.report.skipped += 1
 
         parent, stored_parent, reparented = self.link_parents(existing, alive, article_of)
-        self.break_cycles(parent, alive, reparented)
+        break_cycles(parent, alive, reparented)
         self.drop_unanswered_deleted(parent, alive)
         self.report.reparented = sum(1 for i in reparented if alive[i])
 
@@ -188,8 +180,8 @@ class BulkImport:
         self.report.comments = len(live)
         if not live:
             return
-        pk_of = dict(zip(live, self.reserve_primary_keys(len(live)), strict=True))
-        plan, updates = self.number_trees(live, pk_of, parent, stored_parent)
+        pk_of = dict(zip(live, reserve_primary_keys(len(live)), strict=True))
+        plan, updates = number_trees(posts, live, pk_of, parent, stored_parent)
         rows = {
             posts[i].key: (pk_of[i], *plan[pk_of[i]], article_of[i]) for i in live
         }  # key → (pk, parent pk, tree id, lft, rght, level, article id)
@@ -234,56 +226,15 @@ class BulkImport:
             for i, post in enumerate(self.posts)
             if alive[i] and post.status != Comment.Status.DELETED and thread_of[i] not in by_thread
         }
-        by_thread.update(self.articles_for_threads(sorted(wanted)))
-        return [by_thread.get(key) for key in thread_of]
-
-    def articles_for_threads(self, keys: list[str]) -> dict[str, int]:
-        """Thread → article by identifier (the slug), else by the slug in its link; else a new draft."""
-        candidates = {key: slug_candidates(self.threads[key], self.source) for key in keys}
-        wanted = {slug for slugs in candidates.values() for slug in slugs}
-        found = {}
-        wanted_list = sorted(wanted)
-        for start in range(0, len(wanted_list), QUERY_CHUNK):
-            found.update(
-                Article.objects.filter(slug__in=wanted_list[start : start + QUERY_CHUNK]).values_list(
-                    "slug", "pk"
-                )
-            )
-        articles: dict[str, int] = {}
-        drafts: dict[str, Article] = {}
-        draft_threads: dict[str, list[str]] = defaultdict(list)
-        for key, slugs in candidates.items():
-            match = next((slug for slug in slugs if slug in found), None)
-            if match is not None:
-                articles[key] = found[match]
-                continue
-            draft_slug = slugs[-1]
-            draft_threads[draft_slug].append(key)
-            if draft_slug not in drafts:
-                drafts[draft_slug] = self.draft_article(self.threads[key], draft_slug)
-        if drafts:
-            created = Article.objects.bulk_create(list(drafts.values()), batch_size=self.batch_size)
-            for draft in created:
-                for key in draft_threads[draft.slug]:
-                    articles[key] = draft.pk
-            self.report.drafts = [draft.slug for draft in created]
-        return articles
-
-    def draft_article(self, thread: ThreadRecord, slug: str) -> Article:
-        body = gettext(
-            "Comments imported from %(source)s for a page that no article matched (%(link)s). "
-            "Write the article here, or move its comments, before publishing."
-        ) % {
-            "source": self.reader.label or self.source,
-            "link": thread.link or thread.identifier or thread.key,
-        }
-        return Article(
-            title=(thread.title or slug)[:TITLE_MAX],
-            slug=slug,
-            body=body,
-            body_html=render_article(body),
-            status=Article.Status.DRAFT,
+        found, self.report.drafts = articles_for_threads(
+            self.threads,
+            sorted(wanted),
+            source=self.source,
+            label=self.reader.label or self.source,
+            batch_size=self.batch_size,
         )
+        by_thread.update(found)
+        return [by_thread.get(key) for key in thread_of]
 
     def link_parents(
         self, existing: dict, alive: bytearray, article_of: list
@@ -320,25 +271,6 @@ class BulkImport:
                     reparented.add(i)
         return parent, stored_parent, reparented
 
-    @staticmethod
-    def break_cycles(parent: list[int], alive: bytearray, reparented: set[int]) -> None:
-        """A file where posts are each other's ancestors: the first post met again goes to the top."""
-        state = bytearray(len(parent))  # 0 unseen, 1 on the current path, 2 done
-        for start in range(len(parent)):
-            if state[start] or not alive[start]:
-                continue
-            path = []
-            i = start
-            while i != NO_PARENT and state[i] == 0:
-                state[i] = 1
-                path.append(i)
-                i = parent[i]
-            if i != NO_PARENT and state[i] == 1:
-                parent[i] = NO_PARENT
-                reparented.add(i)
-            for k in path:
-                state[k] = 2
-
     def drop_unanswered_deleted(self, parent: list[int], alive: bytearray) -> None:
         """A deleted post is kept (as a placeholder without text) only while it has replies."""
         posts = self.posts
@@ -357,87 +289,6 @@ class BulkImport:
                 replies[j] -= 1
                 if not replies[j] and alive[j] and posts[j].status == deleted:
                     stack.append(j)
-
-    def reserve_primary_keys(self, count: int) -> list[int]:
-        """Primary keys for the new rows, known before they are written (replies may precede parents)."""
-        table = Comment._meta.db_table
-        column = Comment._meta.pk.column
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [table, column, count],
-                )
-                return [row[0] for row in cursor.fetchall()]
-            if connection.vendor == "sqlite":
-                # The transaction is IMMEDIATE: it holds the write lock, so nobody takes these ids meanwhile.
-                quoted = connection.ops.quote_name(table)
-                cursor.execute(f"SELECT MAX({connection.ops.quote_name(column)}) FROM {quoted}")
-                highest = cursor.fetchone()[0] or 0
-                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                row = cursor.fetchone()
-                highest = max(highest, row[0] if row else 0)
-                return list(range(highest + 1, highest + 1 + count))
-        raise ImportFailed(f"bulk import supports PostgreSQL and SQLite, not {connection.vendor}")
-
-    def number_trees(
-        self, live: list[int], pk_of: dict[int, int], parent: list[int], stored_parent: dict
-    ) -> tuple[dict[int, tuple], list[Comment]]:
-        """Compute (parent pk, tree id, lft, rght, level) of every new row, and the stored rows to renumber.
-
-        Siblings are ordered by time (then id); the site sorts again when it shows them.
-        """
-        posts = self.posts
-        created = {}
-        parent_pk: dict[int, int | None] = {}
-        children: dict[int, list[int]] = defaultdict(list)
-        new_roots = []
-        touched_trees = set()
-        for i in live:
-            pk = pk_of[i]
-            created[pk] = posts[i].created_at
-            if parent[i] != NO_PARENT:
-                parent_pk[pk] = pk_of[parent[i]]
-            elif i in stored_parent:
-                parent_pk[pk], tree_id = stored_parent[i]
-                touched_trees.add(tree_id)
-            else:
-                parent_pk[pk] = None
-                new_roots.append(pk)
-                continue
-            children[parent_pk[pk]].append(pk)
-
-        plan: dict[int, tuple] = {}
-        updates: list[Comment] = []
-        for tree_id in sorted(touched_trees):
-            Comment.objects.lock_thread(tree_id)
-            old = {}
-            root = None
-            for pk, parent_id, created_at, lft, rght in Comment.objects.filter(tree_id=tree_id).values_list(
-                "pk", "parent_id", "created_at", "lft", "rght"
-            ):
-                created[pk] = created_at
-                old[pk] = (lft, rght)
-                if parent_id is None:
-                    root = pk
-                else:
-                    children[parent_id].append(pk)
-            for pk, lft, rght, level in number_tree(root, children, created):
-                if pk in old:
-                    if old[pk] != (lft, rght):
-                        updates.append(Comment(pk=pk, lft=lft, rght=rght))
-                else:
-                    plan[pk] = (parent_pk[pk], tree_id, lft, rght, level)
-
-        if new_roots:
-            Comment.objects.lock_new_thread()
-            tree_id = (Comment.objects.aggregate(highest=Max("tree_id"))["highest"] or 0) + 1
-            new_roots.sort(key=lambda pk: (created[pk], pk))
-            for root in new_roots:
-                for pk, lft, rght, level in number_tree(root, children, created):
-                    plan[pk] = (parent_pk[pk], tree_id, lft, rght, level)
-                tree_id += 1
-        return plan, updates
 
     # --- second pass -----------------------------------------------------------------------------------
 
@@ -498,48 +349,3 @@ def forget_queries() -> None:
     thousand messages: drop it, unless a test is counting queries (it forces the debug cursor)."""
     if connection.queries_logged and not connection.force_debug_cursor:
         connection.queries_log.clear()
-
-
-def number_tree(
-    root: int, children: dict[int, list[int]], created: dict
-) -> Iterable[tuple[int, int, int, int]]:
-    """Depth-first numbering of one tree: yields (pk, lft, rght, level), iteratively (no recursion limit)."""
-    counter = 1
-    left: dict[int, int] = {}
-    stack: list[tuple[int, int, bool]] = [(root, 0, False)]
-    while stack:
-        pk, level, closing = stack.pop()
-        if closing:
-            yield pk, left.pop(pk), counter, level
-            counter += 1
-            continue
-        left[pk] = counter
-        counter += 1
-        stack.append((pk, level, True))
-        kids = children.get(pk)
-        if kids:
-            kids.sort(key=lambda child: (created[child], child))
-            stack.extend((child, level + 1, False) for child in reversed(kids))
-
-
-def slug_candidates(thread: ThreadRecord, source: str) -> list[str]:
-    """Slugs that may name the thread's article, best first; the last one is also the draft's slug."""
-    candidates = []
-    if is_slug(thread.identifier):
-        candidates.append(thread.identifier)
-    if thread.link:
-        segments = [segment for segment in urlsplit(thread.link).path.split("/") if segment]
-        if segments:
-            last = PAGE_EXTENSIONS.sub("", segments[-1])
-            if is_slug(last):
-                candidates.append(last)
-    draft = candidates[0].lower() if candidates else slugify(thread.title)[:SLUG_MAX].strip("-")
-    if not draft:
-        draft = slugify(f"{source}-thread-{thread.key}")[:SLUG_MAX]
-    if draft not in candidates:
-        candidates.append(draft)
-    return candidates
-
-
-def is_slug(value: str) -> bool:
-    return bool(value) and len(value) <= SLUG_MAX and re.fullmatch(r"[-a-zA-Z0-9_]+", value) is not None
