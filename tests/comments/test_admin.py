@@ -61,7 +61,21 @@ def test_a_body_changed_in_the_admin_is_checked_for_spam_again(client, moderator
     assert (comment.body, "cheap pills" in comment.body_html) == ("Buy cheap pills", True)
     keys = list(SpamCheck.objects.filter(comment=comment).values_list("key", flat=True))
     assert len(keys) == 1
-    assert keys[0].startswith(f"{comment.pk}:edited:")
+    assert keys[0].startswith(f"{comment.pk}:revised:")
+
+
+def test_a_revision_after_the_authors_edit_is_checked_for_spam_again(client, moderator, article):
+    from django.utils import timezone
+
+    from forum.spam.models import SpamCheck
+
+    comment = CommentFactory(article=article, body="Edited by its author", edited_at=timezone.now())
+    SpamCheck.objects.create(comment=comment, key=f"{comment.pk}:edited:{comment.edited_at.isoformat()}")
+    client.force_login(moderator)
+
+    admin_change(client, comment, "Revised by a moderator")
+
+    assert SpamCheck.objects.filter(comment=comment, key__contains=":revised:").count() == 1
 
 
 def test_an_overlong_body_in_the_admin_is_a_form_error(client, moderator, article):
