@@ -158,8 +158,9 @@ def measure_page(
 ) -> PageResult:
     """Median/p95 of GET /articles/<slug>/ and its query count, for an anonymous or logged-in reader.
 
-    Cold (the default): the discussion is marked as changed before every GET, so no cached page matches and the
-    page is rendered each time (the cache itself is left alone: the test suite shares it between workers).
+    Cold (the default): the discussion is marked as changed before every GET, so no cached page matches and
+    the page is rendered each time (the cache itself is left alone: the test suite shares it between
+    workers).
     Warm: the anonymous page comes from the cache that the warm-up filled, as most readers of a big story get
     it.
     """
@@ -169,6 +170,7 @@ def measure_page(
     url = discussion.article.get_absolute_url()
     per_page = discussion.threads if all_threads else settings.COMMENTS_THREADS_PER_PAGE
     budget = discussion.size if all_threads else settings.COMMENTS_PAGE_BUDGET
+
     def retire_cached_pages() -> None:
         discussion_changed(discussion.article.pk)
 

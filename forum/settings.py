@@ -74,8 +74,7 @@ INSTALLED_APPS = [
     "articles",
     "forum.comments",
     "forum.moderation",
-    # The spam check is enqueued before the notifications of the same comment (receivers connect in this
-    # order), so in the embedded mode a comment pulled as spam is never announced.
+    # In any order: the notifications app connects its receivers after the spam app's (its apps.py says why).
     "forum.spam",
     "forum.notifications",
     # Site level: brings the apps above together and is depended on by none of them.
@@ -345,6 +344,13 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_CACHE_RELEASE = env.str("PAGE_CACHE_RELEASE", default="")
 # Comments close by themselves this many days after publication (0: never); articles may override it.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
+# Other apps' rules for readers' writes, called by forum/comments/posting.py in this order (signatures in
+# forum/comments/policies.py). A suspension is explained before the automatic close.
+COMMENTS_PERMISSION_POLICIES = [
+    "forum.moderation.policies.refuse_suspended",
+    "forum.moderation.policies.refuse_after_close",
+]
+COMMENTS_STATUS_POLICIES = ["forum.moderation.policies.premoderate"]
 
 # Moderation (docs/moderation.md). Pre-moderation holds comments for review: "none", "first" (until an
 # account has a published comment) or "all".

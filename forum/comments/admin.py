@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from forum.comments import posting
 from forum.comments.models import Comment
 from forum.comments.rules import can_moderate
 
@@ -8,13 +10,27 @@ from forum.comments.rules import can_moderate
 WITHHELD = _("[text withheld: only moderators read it]")
 
 
+class CommentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["body"]
+
+    def clean_body(self) -> str:
+        # The same cleaning as on the site (line endings, surrounding space), so that posting.revise_comment
+        # gets a body it accepts and a bad one is a form error, not a 500.
+        return posting.clean_body(self.cleaned_data.get("body", ""))
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    """Comments listed as trees. Writes that change visibility go through posting.set_status (the
-    moderation app adds its actions here), so counts and the audit log stay true.
+    """Comments listed as trees. Writes go through posting.py: visibility through posting.set_status (the
+    moderation app adds its actions here), a changed body through posting.revise_comment (so the spam check
+    sees it), so counts, caches, events and the audit log stay true.
 
     A plain ModelAdmin in tree order rather than mptt's MPTTModelAdmin, whose list indents rows with
     inline style attributes that the Content-Security-Policy refuses; the excerpt's dashes show depth."""
+
+    form = CommentAdminForm
 
     list_display = ("excerpt", "display_author", "article", "status", "created_at", "score")
     list_filter = ("status", ("article", admin.RelatedOnlyFieldListFilter), "created_at")
@@ -78,6 +94,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("body"))
     def withheld_text(self, comment: Comment) -> str:
         return str(WITHHELD)
+
+    def save_model(self, request, obj: Comment, form, change: bool) -> None:
+        # The body is the one field the admin may change; nothing else is saved from here.
+        if "body" in form.changed_data:
+            stored = Comment.objects.get(pk=obj.pk)
+            posting.revise_comment(comment=stored, actor=request.user, body=obj.body)
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment: Comment) -> str:

@@ -18,9 +18,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from forum.comments import signals
+from forum.comments import policies, signals
 from forum.comments.models import DELETED_ACCOUNT_NAME, MAX_BODY_LENGTH, Comment, Vote
-from forum.comments.rules import can_delete, can_edit
+from forum.comments.rules import can_delete, can_edit, can_moderate
 from forum.comments.versions import discussion_changed
 
 
@@ -45,12 +45,12 @@ def _grouped(number: int) -> str:
 
 
 def check_permission(action: str, user, article: Article, comment: Comment | None = None) -> None:
-    """Let other apps veto a reader's write (suspensions, locked threads) with a PermissionDenied."""
+    """Refuse a reader's write with a PermissionDenied: first anyone logged out, then whatever the
+    COMMENTS_PERMISSION_POLICIES refuse (suspensions, the automatic close), in the order listed."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Log in to take part in the discussion."))
-    signals.checking_permission.send(
-        sender=Comment, action=action, user=user, article=article, comment=comment
-    )
+    for policy in policies.permission_policies():
+        policy(action, user, article, comment)
 
 
 def check_article_open(article: Article) -> None:
@@ -75,7 +75,8 @@ def check_thread_open(comment: Comment) -> None:
 
 
 def decide_status(comment: Comment) -> str:
-    answers = [answer for _receiver, answer in signals.deciding_status.send(sender=Comment, comment=comment)]
+    """Published, unless one of the COMMENTS_STATUS_POLICIES (pre-moderation) holds it for review."""
+    answers = [policy(comment) for policy in policies.status_policies()]
     return Comment.Status.PENDING if Comment.Status.PENDING in answers else Comment.Status.PUBLISHED
 
 
@@ -163,6 +164,7 @@ def delete_comment(*, comment: Comment, user) -> bool:
     with transaction.atomic():
         Comment.objects.lock_thread(comment.tree_id)
         comment.refresh_from_db()
+        comment_id = comment.pk
         removed = comment.is_leaf_node()
         if removed:
             comment.delete()
@@ -173,7 +175,33 @@ def delete_comment(*, comment: Comment, user) -> bool:
             comment.body = ""
             comment.save(update_fields=["status", "body"])
         refresh_comment_count(comment.article_id)
+        signals.comment_deleted.send(
+            sender=Comment, comment=comment, comment_id=comment_id, actor=user, removed=removed
+        )
     return removed
+
+
+def remove_comment(*, comment: Comment, actor) -> None:
+    """A moderator's delete for good: the row goes, with an author-deleted placeholder that only held it.
+    Only a comment without replies can go (one with replies is hidden instead, so the thread stays whole).
+    Callers that record more (moderation's audit log) do so in their own transaction around this call."""
+    if not can_moderate(actor):
+        raise PermissionDenied(_("Only moderators can do that."))
+    with transaction.atomic():
+        Comment.objects.lock_thread(comment.tree_id)
+        comment.refresh_from_db()
+        if not comment.is_leaf_node():
+            raise ValidationError(
+                _("This comment has replies; hide it instead, so that the thread stays intact."),
+                code="has_replies",
+            )
+        comment_id = comment.pk
+        comment.delete()
+        remove_empty_placeholders(comment.parent_id)
+        refresh_comment_count(comment.article_id)
+        signals.comment_deleted.send(
+            sender=Comment, comment=comment, comment_id=comment_id, actor=actor, removed=True
+        )
 
 
 def remove_empty_placeholders(comment_id: int | None) -> None:
@@ -185,6 +213,41 @@ def remove_empty_placeholders(comment_id: int | None) -> None:
             return
         comment_id = placeholder.parent_id
         placeholder.delete()
+
+
+def revise_comment(*, comment: Comment, actor, body: str) -> Comment:
+    """A moderator's change to someone else's text (the admin). Unlike edit_comment no author or time
+    window applies, and the comment keeps its "edited" time; like it, the body is cleaned and comment_edited
+    goes out, so the spam check looks at the new text."""
+    if not can_moderate(actor):
+        raise PermissionDenied(_("Only moderators can do that."))
+    body = clean_body(body)
+    if body == comment.body:
+        return comment
+    comment.body = body
+    with transaction.atomic():
+        comment.save(update_fields=["body"])
+        discussion_changed(comment.article_id)
+        signals.comment_edited.send(sender=Comment, comment=comment, actor=actor)
+    return comment
+
+
+def set_replies_locked(*, comment: Comment, locked: bool) -> None:
+    """Refuse (or allow again) new replies below this comment; check_parent enforces it. Who may lock is the
+    caller's question (moderation's closing.py, which also logs it)."""
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).update(replies_locked=locked)
+        comment.replies_locked = locked
+        discussion_changed(comment.article_id)
+
+
+def set_comments_open(*, article: Article, is_open: bool) -> None:
+    """Open or close an article's discussion; check_article_open enforces it. Who may close is the caller's
+    question (moderation's closing.py, which also logs it)."""
+    with transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(comments_open=is_open)
+        article.comments_open = is_open
+        discussion_changed(article.pk)
 
 
 def toggle_vote(*, comment: Comment, user) -> bool:

@@ -1,8 +1,8 @@
 """Closing discussions: editors and moderators close an article's comments or lock the replies below a
 comment; comments also close by themselves a number of days after publication (COMMENTS_CLOSE_AFTER_DAYS,
 off by default, overridden per article by DiscussionSettings.close_after_days). The posting code refuses
-closed articles and locked threads itself; the automatic close is refused through `checking_permission`
-(receivers.py).
+closed articles and locked threads itself; the automatic close is refused by posting.py, which asks
+policies.refuse_after_close.
 """
 
 from datetime import datetime, timedelta
@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from articles.models import Article
 from forum.comments.models import Comment
-from forum.comments.versions import discussion_changed
+from forum.comments.posting import set_comments_open, set_replies_locked
 from forum.moderation.models import DiscussionSettings, ModerationAction, Suspension
 from forum.moderation.permissions import check_can_close
 from forum.moderation.services import clean_note, lock_comment
@@ -85,9 +85,7 @@ def _set_replies_locked(comment: Comment, actor, note: str, *, locked: bool) -> 
                 else _("Replies below this comment are not locked."),
                 code="unchanged",
             )
-        Comment.objects.filter(pk=target.pk).update(replies_locked=locked)
-        discussion_changed(target.article_id)
-        target.replies_locked = locked
+        set_replies_locked(comment=target, locked=locked)
         record = ModerationAction.record(
             Kind.LOCK if locked else Kind.UNLOCK, actor=actor, comment=target, note=note
         )
@@ -102,8 +100,7 @@ def close_comments(*, article: Article, actor, note: str = "") -> ModerationActi
         current = Article.objects.select_for_update().get(pk=article.pk)
         if not current.comments_open:
             raise ValidationError(_("Comments are already closed on this article."), code="unchanged")
-        Article.objects.filter(pk=article.pk).update(comments_open=False)
-        discussion_changed(article.pk)
+        set_comments_open(article=current, is_open=False)
         record = ModerationAction.record(Kind.CLOSE, actor=actor, article=current, note=note)
     article.comments_open = False
     return record
@@ -118,8 +115,7 @@ def reopen_comments(*, article: Article, actor, note: str = "") -> ModerationAct
         auto_closed = is_auto_closed(current)
         if current.comments_open and not auto_closed:
             raise ValidationError(_("Comments are already open on this article."), code="unchanged")
-        Article.objects.filter(pk=article.pk).update(comments_open=True)
-        discussion_changed(article.pk)
+        set_comments_open(article=current, is_open=True)
         if auto_closed:
             DiscussionSettings.objects.update_or_create(article=current, defaults={"close_after_days": 0})
         record = ModerationAction.record(Kind.REOPEN, actor=actor, article=current, note=note)

@@ -1,8 +1,9 @@
 """Moderators' actions on comments: hide, unhide, approve, mark as spam, delete for good, and bulk actions.
 
 Each action runs in one transaction: it locks the comment's row, changes its status through
-`forum.comments.posting.set_status` (which keeps the article's count true and sends comment_status_changed),
-settles the comment's open reports and appeal and writes its ModerationAction.
+`forum.comments.posting.set_status` (which keeps the article's count true and sends comment_status_changed)
+or removes it through `posting.remove_comment` (which sends comment_deleted), settles the comment's open
+reports and appeal and writes its ModerationAction.
 Views, the admin's bulk actions and (later) an API call these functions; none of them holds logic of its own.
 Readers' reports live in reports.py, suspensions in suspensions.py, appeals in appeals.py, closing and thread
 locks in closing.py.
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from forum.comments.models import Comment
-from forum.comments.posting import refresh_comment_count, remove_empty_placeholders, set_status
+from forum.comments.posting import remove_comment, set_status
 from forum.moderation.models import (
     HIDE_REASONS,
     NOTE_MAX_LENGTH,
@@ -241,10 +242,9 @@ def delete_for_good(*, comment: Comment, actor, reason: str = "", note: str = ""
             status_before=target.status,
             status_after="",
         )
-        target.delete()
-        # An author-deleted placeholder that only held this reply goes with it, as when authors delete.
-        remove_empty_placeholders(target.parent_id)
-        refresh_comment_count(target.article_id)
+        # posting.remove_comment also removes an author-deleted placeholder that only held this reply, keeps
+        # the count and sends comment_deleted.
+        remove_comment(comment=target, actor=actor)
     return record
 
 

@@ -1,6 +1,6 @@
 """Suspensions: a suspended reader can neither post, edit, vote nor report until the suspension ends by itself
-(its end time passes) or a moderator lifts it. Posting, editing and voting are refused through the
-`checking_permission` signal (receivers.py); reports check here directly. Deleting one's own comment stays
+(its end time passes) or a moderator lifts it. Posting, editing and voting are refused by posting.py,
+which asks policies.refuse_suspended; reports check here directly. Deleting one's own comment stays
 allowed: a reader may always withdraw their own words.
 """
 

@@ -4,25 +4,36 @@ from forum.moderation import views
 
 app_name = "moderation"
 
+
+def action(route: str, name: str):
+    """A POST action of views.ACTIONS, named as its entry."""
+    return path(route, views.take_action, {"action": name}, name=name)
+
+
+def action_form(route: str, name: str):
+    """The GET page of that action's form."""
+    return path(route, views.action_form, {"action": name}, name=f"{name}_form")
+
+
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("bulk/", views.bulk, name="bulk"),
-    path("comments/<int:pk>/hide/", views.hide, name="hide"),
-    path("comments/<int:pk>/unhide/", views.unhide, name="unhide"),
-    path("comments/<int:pk>/approve/", views.approve, name="approve"),
-    path("comments/<int:pk>/spam/", views.spam, name="spam"),
-    path("comments/<int:pk>/delete/", views.delete, name="delete"),
-    path("comments/<int:pk>/delete/form/", views.delete_form, name="delete_form"),
-    path("comments/<int:pk>/lock/", views.lock, name="lock"),
-    path("comments/<int:pk>/unlock/", views.unlock, name="unlock"),
-    path("comments/<int:pk>/report/", views.report, name="report"),
-    path("comments/<int:pk>/report/form/", views.report_form, name="report_form"),
-    path("comments/<int:pk>/hide/form/", views.hide_form, name="hide_form"),
-    path("comments/<int:pk>/appeal/", views.appeal, name="appeal"),
-    path("comments/<int:pk>/appeal/form/", views.appeal_form, name="appeal_form"),
-    path("appeals/<int:pk>/decide/", views.decide, name="decide"),
-    path("users/<int:pk>/suspend/", views.suspend, name="suspend"),
-    path("suspensions/<int:pk>/lift/", views.lift, name="lift"),
-    path("articles/<int:pk>/close/", views.close_article, name="close"),
-    path("articles/<int:pk>/reopen/", views.reopen_article, name="reopen"),
+    action("comments/<int:pk>/hide/", "hide"),
+    action("comments/<int:pk>/unhide/", "unhide"),
+    action("comments/<int:pk>/approve/", "approve"),
+    action("comments/<int:pk>/spam/", "spam"),
+    action("comments/<int:pk>/delete/", "delete"),
+    action_form("comments/<int:pk>/delete/form/", "delete"),
+    action("comments/<int:pk>/lock/", "lock"),
+    action("comments/<int:pk>/unlock/", "unlock"),
+    action("comments/<int:pk>/report/", "report"),
+    action_form("comments/<int:pk>/report/form/", "report"),
+    action_form("comments/<int:pk>/hide/form/", "hide"),
+    action("comments/<int:pk>/appeal/", "appeal"),
+    action_form("comments/<int:pk>/appeal/form/", "appeal"),
+    action("appeals/<int:pk>/decide/", "decide"),
+    action("users/<int:pk>/suspend/", "suspend"),
+    action("suspensions/<int:pk>/lift/", "lift"),
+    action("articles/<int:pk>/close/", "close"),
+    action("articles/<int:pk>/reopen/", "reopen"),
 ]

@@ -6,17 +6,21 @@ reason, so that a reader without JavaScript can correct it.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,33 +46,14 @@ from forum.moderation.permissions import can_close, can_moderate
 from forum.moderation.queue import TABS, Queue
 
 ROW_RELATIONS = ("article", "author")
+MODERATORS_ONLY = _lazy("Only moderators can do that.")
 
 
 def moderators_only(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not can_moderate(request.user):
-            raise PermissionDenied(_("Only moderators can do that."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def closers_only(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not can_close(request.user):
-            raise PermissionDenied(_("Only editors and moderators can close a discussion or lock a thread."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def readers_only(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            raise PermissionDenied(_("Log in first."))
+            raise PermissionDenied(str(MODERATORS_ONLY))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -220,285 +205,247 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return go_back(request, reverse("moderation:queue"))
 
 
-# -- moderators' actions on one comment ---------------------------------------------------------------------
-@require_POST
-@moderators_only
-def hide(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    return perform(
-        request,
-        HideForm(request.POST),
-        lambda data: services.hide(comment=comment, actor=request.user, **data),
-        title=_("Hide a comment"),
-        done=_("The comment is hidden."),
-        default=comment_url(comment, request.user),
-        comment=comment,
+# -- the actions on one comment, article, reader, suspension or appeal: one table over shared code ----------
+def load_comment(request: HttpRequest, pk: int) -> Comment:
+    return get_comment_for_user(request.user, None, pk)
+
+
+def back_to_comment(request: HttpRequest, comment: Comment) -> str:
+    return comment_url(comment, request.user)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One POST action: who may take it, what it acts on, the form it reads, the function it calls, what it
+    says when done and where it goes back to; with `form_page`, also the GET page of its form."""
+
+    form: type[forms.Form]
+    act: Callable[[HttpRequest, Any, dict], object]  # (request, target, the form's cleaned data)
+    title: str
+    done: str  # the success message; may name the target's reader as %(name)s
+    allowed: Callable[[Any], bool] = can_moderate  # asked of request.user; no is a 403 with `refusal`
+    refusal: str = MODERATORS_ONLY
+    load: Callable[[HttpRequest, int], Any] = load_comment  # the target, from the URL's pk
+    back: Callable[[HttpRequest, Any], str] = back_to_comment  # where to go when the form has no `next`
+    name: Callable[[Any], str] | None = None  # the %(name)s of `done`
+    in_place: bool = False  # for htmx, the form posts itself and is answered in the comment's reply slot
+    # A GET page of the form, for actions on one comment (action_form), with what it checks first.
+    form_page: bool = False
+    form_check: Callable[[Comment, Any], None] | None = None
+    limit: str | None = None  # the reader's rate limit that the action counts against (forum/limits.py)
+
+
+def is_reader(user) -> bool:
+    return user.is_authenticated
+
+
+CLOSERS_ONLY = _lazy("Only editors and moderators can close a discussion or lock a thread.")
+
+
+def load_article(request: HttpRequest, pk: int) -> Article:
+    return get_object_or_404(Article, pk=pk)
+
+
+def back_to_discussion(request: HttpRequest, article: Article) -> str:
+    return f"{article.get_absolute_url()}#discussion"
+
+
+def back_to_queue(request: HttpRequest, target: Any) -> str:
+    return reverse("moderation:queue")
+
+
+def suspend_reader(request: HttpRequest, user, data: dict) -> None:
+    comment = Comment.objects.filter(pk=data["comment"]).first() if data.get("comment") else None
+    suspensions.suspend(
+        user=user, duration=data["duration"], reason=data["reason"], actor=request.user, comment=comment
     )
 
 
-@require_POST
-@moderators_only
-def unhide(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    return perform(
-        request,
-        NoteForm(request.POST),
-        lambda data: services.unhide(comment=comment, actor=request.user, **data),
-        title=_("Show a hidden comment again"),
-        done=_("The comment is shown again."),
-        default=comment_url(comment, request.user),
-        comment=comment,
-    )
-
-
-@require_POST
-@moderators_only
-def approve(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    return perform(
-        request,
-        NoteForm(request.POST),
-        lambda data: services.approve(comment=comment, actor=request.user, **data),
-        title=_("Approve a comment"),
-        done=_("The comment is approved."),
-        default=comment_url(comment, request.user),
-        comment=comment,
-    )
-
-
-@require_POST
-@moderators_only
-def spam(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    return perform(
-        request,
-        NoteForm(request.POST),
-        lambda data: services.mark_spam(comment=comment, actor=request.user, **data),
-        title=_("Mark a comment as spam"),
-        done=_("The comment is marked as spam."),
-        default=comment_url(comment, request.user),
-        comment=comment,
-    )
-
-
-@require_POST
-@moderators_only
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    return perform(
-        request,
-        DeleteForm(request.POST),
-        lambda data: services.delete_for_good(
+ACTIONS: dict[str, Action] = {
+    # Moderators, on one comment.
+    "hide": Action(
+        form=HideForm,
+        act=lambda request, comment, data: services.hide(comment=comment, actor=request.user, **data),
+        title=_lazy("Hide a comment"),
+        done=_lazy("The comment is hidden."),
+        form_page=True,
+    ),
+    "unhide": Action(
+        form=NoteForm,
+        act=lambda request, comment, data: services.unhide(comment=comment, actor=request.user, **data),
+        title=_lazy("Show a hidden comment again"),
+        done=_lazy("The comment is shown again."),
+    ),
+    "approve": Action(
+        form=NoteForm,
+        act=lambda request, comment, data: services.approve(comment=comment, actor=request.user, **data),
+        title=_lazy("Approve a comment"),
+        done=_lazy("The comment is approved."),
+    ),
+    "spam": Action(
+        form=NoteForm,
+        act=lambda request, comment, data: services.mark_spam(comment=comment, actor=request.user, **data),
+        title=_lazy("Mark a comment as spam"),
+        done=_lazy("The comment is marked as spam."),
+    ),
+    "delete": Action(
+        form=DeleteForm,
+        act=lambda request, comment, data: services.delete_for_good(
             comment=comment, actor=request.user, reason=data["reason"], note=data["note"]
         ),
-        title=_("Delete a comment for good"),
-        done=_("The comment is deleted for good."),
-        default=comment.article.get_absolute_url(),
-        comment=comment,
-    )
-
-
-@require_POST
-@closers_only
-def lock(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    return perform(
-        request,
-        NoteForm(request.POST),
-        lambda data: closing.lock_replies(comment=comment, actor=request.user, **data),
-        title=_("Lock the replies"),
-        done=_("No new replies can be posted below this comment."),
-        default=comment_url(comment, request.user),
-        comment=comment,
-    )
-
-
-@require_POST
-@closers_only
-def unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    return perform(
-        request,
-        NoteForm(request.POST),
-        lambda data: closing.unlock_replies(comment=comment, actor=request.user, **data),
-        title=_("Unlock the replies"),
-        done=_("Replies below this comment are open again."),
-        default=comment_url(comment, request.user),
-        comment=comment,
-    )
-
-
-@require_POST
-@closers_only
-def close_article(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=pk)
-    return perform(
-        request,
-        NoteForm(request.POST),
-        lambda data: closing.close_comments(article=article, actor=request.user, **data),
-        title=_("Close the comments"),
-        done=_("Comments are closed on this article."),
-        default=f"{article.get_absolute_url()}#discussion",
-    )
-
-
-@require_POST
-@closers_only
-def reopen_article(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=pk)
-    return perform(
-        request,
-        NoteForm(request.POST),
-        lambda data: closing.reopen_comments(article=article, actor=request.user, **data),
-        title=_("Reopen the comments"),
-        done=_("Comments are open again on this article."),
-        default=f"{article.get_absolute_url()}#discussion",
-    )
-
-
-@require_POST
-@moderators_only
-def suspend(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_object_or_404(get_user_model(), pk=pk)
-    form = SuspendForm(request.POST)
-
-    def act(data: dict) -> None:
-        comment = Comment.objects.filter(pk=data["comment"]).first() if data.get("comment") else None
-        suspensions.suspend(
-            user=user, duration=data["duration"], reason=data["reason"], actor=request.user, comment=comment
-        )
-
-    return perform(
-        request,
-        form,
-        act,
-        title=_("Suspend a reader"),
-        done=_("%(name)s is suspended.") % {"name": user.public_name},
-        default=reverse("moderation:queue"),
-    )
-
-
-@require_POST
-@moderators_only
-def lift(request: HttpRequest, pk: int) -> HttpResponse:
-    suspension = get_object_or_404(Suspension.objects.select_related("user"), pk=pk)
-    return perform(
-        request,
-        NoteForm(request.POST),
-        lambda data: suspensions.lift_suspension(suspension=suspension, actor=request.user, **data),
-        title=_("Lift a suspension"),
-        done=_("The suspension of %(name)s is lifted.") % {"name": suspension.user.public_name},
-        default=reverse("moderation:queue"),
-    )
-
-
-@require_POST
-@moderators_only
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal = get_object_or_404(Appeal, pk=pk)
-    return perform(
-        request,
-        AppealDecisionForm(request.POST),
-        lambda data: appeals.decide_appeal(
+        title=_lazy("Delete a comment for good"),
+        done=_lazy("The comment is deleted for good."),
+        # The comment is gone: back to its article.
+        back=lambda request, comment: comment.article.get_absolute_url(),
+        form_page=True,
+    ),
+    # Editors and moderators, on a thread or an article.
+    "lock": Action(
+        form=NoteForm,
+        act=lambda request, comment, data: closing.lock_replies(comment=comment, actor=request.user, **data),
+        title=_lazy("Lock the replies"),
+        done=_lazy("No new replies can be posted below this comment."),
+        allowed=can_close,
+        refusal=CLOSERS_ONLY,
+    ),
+    "unlock": Action(
+        form=NoteForm,
+        act=lambda request, comment, data: closing.unlock_replies(
+            comment=comment, actor=request.user, **data
+        ),
+        title=_lazy("Unlock the replies"),
+        done=_lazy("Replies below this comment are open again."),
+        allowed=can_close,
+        refusal=CLOSERS_ONLY,
+    ),
+    "close": Action(
+        form=NoteForm,
+        load=load_article,
+        act=lambda request, article, data: closing.close_comments(
+            article=article, actor=request.user, **data
+        ),
+        title=_lazy("Close the comments"),
+        done=_lazy("Comments are closed on this article."),
+        back=back_to_discussion,
+        allowed=can_close,
+        refusal=CLOSERS_ONLY,
+    ),
+    "reopen": Action(
+        form=NoteForm,
+        load=load_article,
+        act=lambda request, article, data: closing.reopen_comments(
+            article=article, actor=request.user, **data
+        ),
+        title=_lazy("Reopen the comments"),
+        done=_lazy("Comments are open again on this article."),
+        back=back_to_discussion,
+        allowed=can_close,
+        refusal=CLOSERS_ONLY,
+    ),
+    # Moderators, on readers and appeals.
+    "suspend": Action(
+        form=SuspendForm,
+        load=lambda request, pk: get_object_or_404(get_user_model(), pk=pk),
+        act=suspend_reader,
+        title=_lazy("Suspend a reader"),
+        done=_lazy("%(name)s is suspended."),
+        name=lambda user: user.public_name,
+        back=back_to_queue,
+    ),
+    "lift": Action(
+        form=NoteForm,
+        load=lambda request, pk: get_object_or_404(Suspension.objects.select_related("user"), pk=pk),
+        act=lambda request, suspension, data: suspensions.lift_suspension(
+            suspension=suspension, actor=request.user, **data
+        ),
+        title=_lazy("Lift a suspension"),
+        done=_lazy("The suspension of %(name)s is lifted."),
+        name=lambda suspension: suspension.user.public_name,
+        back=back_to_queue,
+    ),
+    "decide": Action(
+        form=AppealDecisionForm,
+        load=lambda request, pk: get_object_or_404(Appeal, pk=pk),
+        act=lambda request, appeal, data: appeals.decide_appeal(
             appeal=appeal, actor=request.user, grant=data["decision"] == "grant", reason=data["reason"]
         ),
-        title=_("Decide an appeal"),
-        done=_("The appeal is decided; its author will be told."),
-        default=f"{reverse('moderation:queue')}?tab=appeals",
-    )
-
-
-# -- the forms on their own (a link on the article page; htmx loads them in place) ---------------------------
-@require_GET
-@login_required
-def report_form(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    reports.check_can_report(comment, request.user)
-    return form_page(
-        request,
-        ReportForm(),
-        title=_("Report a comment"),
-        comment=comment,
-        action=reverse("moderation:report", args=[comment.pk]),
-        status=200,
+        title=_lazy("Decide an appeal"),
+        done=_lazy("The appeal is decided; its author will be told."),
+        back=lambda request, appeal: f"{reverse('moderation:queue')}?tab=appeals",
+    ),
+    # Readers, on a comment (their own, for an appeal).
+    "report": Action(
+        form=ReportForm,
+        act=lambda request, comment, data: reports.report(comment=comment, reporter=request.user, **data),
+        title=_lazy("Report a comment"),
+        done=_lazy("Thank you. The moderators will look at this comment."),
+        allowed=is_reader,
+        refusal=_lazy("Log in first."),
         in_place=True,
-    )
-
-
-@require_GET
-@login_required
-@moderators_only
-def hide_form(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    return form_page(
-        request,
-        HideForm(),
-        title=_("Hide a comment"),
-        comment=comment,
-        action=reverse("moderation:hide", args=[comment.pk]),
-        status=200,
-    )
-
-
-@require_GET
-@login_required
-@moderators_only
-def delete_form(request: HttpRequest, pk: int) -> HttpResponse:
-    """The confirmation deleting for good asks for, on a page of its own (it works without JavaScript)."""
-    comment = get_comment_for_user(request.user, None, pk)
-    return form_page(
-        request,
-        DeleteForm(),
-        title=_("Delete a comment for good"),
-        comment=comment,
-        action=reverse("moderation:delete", args=[comment.pk]),
-        status=200,
-    )
-
-
-@require_GET
-@login_required
-def appeal_form(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    appeals.check_can_appeal(comment, request.user)
-    return form_page(
-        request,
-        AppealForm(),
-        title=_("Appeal against the hiding of your comment"),
-        comment=comment,
-        action=reverse("moderation:appeal", args=[comment.pk]),
-        status=200,
-    )
-
-
-# -- readers -------------------------------------------------------------------------------------------------
-@require_POST
-@readers_only
-@limits.limited("report")
-def report(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
-    return perform(
-        request,
-        ReportForm(request.POST),
-        lambda data: reports.report(comment=comment, reporter=request.user, **data),
-        title=_("Report a comment"),
-        done=_("Thank you. The moderators will look at this comment."),
-        default=comment_url(comment, request.user),
-        comment=comment,
-        in_place=True,
-    )
+        form_page=True,
+        form_check=reports.check_can_report,
+        limit="report",
+    ),
+    "appeal": Action(
+        form=AppealForm,
+        act=lambda request, comment, data: appeals.appeal(comment=comment, author=request.user, **data),
+        title=_lazy("Appeal against the hiding of your comment"),
+        done=_lazy("Your appeal is with the moderators. You will be told of their decision."),
+        allowed=is_reader,
+        refusal=_lazy("Log in first."),
+        form_page=True,
+        form_check=appeals.check_can_appeal,
+    ),
+}
 
 
 @require_POST
-@readers_only
-def appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_comment_for_user(request.user, None, pk)
+def take_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """POST /moderation/<target>/<pk>/<action>/: the one view of every entry of ACTIONS."""
+    entry = ACTIONS[action]
+    if entry.limit is not None:
+        return limits.limited(entry.limit)(_take_action)(request, entry, pk)
+    return _take_action(request, entry, pk)
+
+
+def _take_action(request: HttpRequest, entry: Action, pk: int) -> HttpResponse:
+    if not entry.allowed(request.user):
+        raise PermissionDenied(str(entry.refusal))
+    target = entry.load(request, pk)
+    done = str(entry.done)
+    if entry.name is not None:
+        done = done % {"name": entry.name(target)}
     return perform(
         request,
-        AppealForm(request.POST),
-        lambda data: appeals.appeal(comment=comment, author=request.user, **data),
-        title=_("Appeal against the hiding of your comment"),
-        done=_("Your appeal is with the moderators. You will be told of their decision."),
-        default=comment_url(comment, request.user),
+        entry.form(request.POST),
+        lambda data: entry.act(request, target, data),
+        title=str(entry.title),
+        done=done,
+        default=entry.back(request, target),
+        comment=target if isinstance(target, Comment) else None,
+        in_place=entry.in_place,
+    )
+
+
+@require_GET
+@login_required
+def action_form(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET …/<action>/form/: the form of an action on one comment, on a page of its own (a link on the
+    article page; htmx loads it in place), for whoever may take the action."""
+    entry = ACTIONS[action]
+    if not entry.form_page:
+        raise Http404
+    if not entry.allowed(request.user):
+        raise PermissionDenied(str(entry.refusal))
+    comment = entry.load(request, pk)
+    if entry.form_check is not None:
+        entry.form_check(comment, request.user)
+    return form_page(
+        request,
+        entry.form(),
+        title=str(entry.title),
         comment=comment,
+        action=reverse(f"moderation:{action}", args=[comment.pk]),
+        status=200,
+        in_place=entry.in_place,
     )

@@ -42,7 +42,11 @@ def comment_posted_received(sender, comment: Comment, context: dict | None = Non
 
 
 @receiver(comment_edited, dispatch_uid="spam.comment_edited")
-def comment_edited_received(sender, comment: Comment, **kwargs) -> None:
+def comment_edited_received(sender, comment: Comment, actor=None, **kwargs) -> None:
+    if actor is not None:
+        # A moderator's revision keeps the author's "edited" time: it is a version of its own.
+        queue_check(comment, f"{comment.pk}:revised:{timezone.now().isoformat()}")
+        return
     version = (comment.edited_at or timezone.now()).isoformat()
     queue_check(comment, f"{comment.pk}:edited:{version}")
 

@@ -1,5 +1,6 @@
 import pytest
 
+from forum.comments.models import Comment
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +115,50 @@ def test_staff_who_may_change_comments_but_not_moderate_cannot_edit_a_body(clien
     assert "body" not in response.context["adminform"].form.fields
     comment.refresh_from_db()
     assert comment.body == "Original words"
+
+
+def admin_change(client, comment, body):
+    return client.post(f"/admin/comments/comment/{comment.pk}/change/", {"body": body})
+
+
+def test_a_body_changed_in_the_admin_is_checked_for_spam_again(client, moderator, article):
+    from forum.spam.models import SpamCheck
+
+    comment = CommentFactory(article=article, body="Before")
+    client.force_login(moderator)
+
+    response = admin_change(client, comment, "Buy cheap pills")
+
+    comment.refresh_from_db()
+    assert response.status_code == 302
+    assert (comment.body, "cheap pills" in comment.body_html) == ("Buy cheap pills", True)
+    keys = list(SpamCheck.objects.filter(comment=comment).values_list("key", flat=True))
+    assert len(keys) == 1
+    assert keys[0].startswith(f"{comment.pk}:revised:")
+
+
+def test_a_revision_after_the_authors_edit_is_checked_for_spam_again(client, moderator, article):
+    from django.utils import timezone
+
+    from forum.spam.models import SpamCheck
+
+    comment = CommentFactory(article=article, body="Edited by its author", edited_at=timezone.now())
+    SpamCheck.objects.create(comment=comment, key=f"{comment.pk}:edited:{comment.edited_at.isoformat()}")
+    client.force_login(moderator)
+
+    admin_change(client, comment, "Revised by a moderator")
+
+    assert SpamCheck.objects.filter(comment=comment, key__contains=":revised:").count() == 1
+
+
+def test_an_overlong_body_in_the_admin_is_a_form_error(client, moderator, article):
+    comment = CommentFactory(article=article, body="Kept")
+    client.force_login(moderator)
+
+    response = admin_change(client, comment, "x" * 10_001)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"] == [
+        "Ensure this value has at most 10000 characters (it has 10001)."
+    ]
+    assert Comment.objects.get(pk=comment.pk).body == "Kept"

@@ -177,36 +177,37 @@ def test_comment_count_follows_public_comments(article, reader):
     assert article.comment_count == 1
 
 
-def test_pending_vote_from_a_listener_holds_the_comment(article, reader):
-    from forum.comments.signals import deciding_status
+def test_a_status_policy_holds_the_comment(article, reader, settings):
+    settings.COMMENTS_STATUS_POLICIES = [*settings.COMMENTS_STATUS_POLICIES, "tests.policies.hold_everything"]
 
-    def hold(sender, comment, **kwargs):
-        return Comment.Status.PENDING
-
-    deciding_status.connect(hold)
-    try:
-        comment = post(article, reader)
-    finally:
-        deciding_status.disconnect(hold)
+    comment = post(article, reader)
 
     article.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
     assert article.comment_count == 0
 
 
-def test_permission_veto_from_a_listener_refuses_the_post(article, reader):
-    from forum.comments.signals import checking_permission
+def test_a_permission_policy_refuses_the_post(article, reader, settings):
+    settings.COMMENTS_PERMISSION_POLICIES = ["tests.policies.refuse_everyone"]
 
-    def suspended(sender, action, user, **kwargs):
-        raise PermissionDenied("Your account is suspended.")
+    with pytest.raises(PermissionDenied, match="suspended"):
+        post(article, reader)
 
-    checking_permission.connect(suspended)
-    try:
-        with pytest.raises(PermissionDenied, match="suspended"):
-            post(article, reader)
-    finally:
-        checking_permission.disconnect(suspended)
     assert not Comment.objects.exists()
+
+
+def test_permission_policies_are_asked_in_the_order_listed(article, reader, moderator, settings):
+    from forum.moderation.models import Suspension
+
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 3
+    old = ArticleFactory(published_at=timezone.now() - timezone.timedelta(days=4))
+    Suspension.objects.create(user=reader, reason="Trolling", created_by=moderator)
+
+    with pytest.raises(PermissionDenied, match="suspended"):
+        post(old, reader)
+    settings.COMMENTS_PERMISSION_POLICIES = list(reversed(settings.COMMENTS_PERMISSION_POLICIES))
+    with pytest.raises(PermissionDenied, match="Comments closed on"):
+        post(old, reader)
 
 
 @pytest.mark.time_machine("2027-03-01T10:00:00Z", tick=False)
@@ -343,3 +344,118 @@ def test_hidden_placeholder_stays_when_its_last_reply_is_deleted(article, reader
     posting.delete_comment(comment=reply, user=reader)
 
     assert list(Comment.objects.values_list("pk", flat=True)) == [hidden.pk]
+
+
+def received(signal):
+    """Collect what a signal sends while the block runs."""
+    events: list[dict] = []
+
+    class Collect:
+        def __enter__(self):
+            signal.connect(lambda sender, **kw: events.append(kw), weak=False, dispatch_uid="test-collect")
+            return events
+
+        def __exit__(self, *exc):
+            signal.disconnect(dispatch_uid="test-collect")
+
+    return Collect()
+
+
+def test_deleting_ones_own_comment_sends_comment_deleted(article, reader, other_reader):
+    from forum.comments.signals import comment_deleted
+
+    root = post(article, reader, "Root")
+    post(article, other_reader, "Reply", parent=root)
+
+    with received(comment_deleted) as events:
+        posting.delete_comment(comment=root, user=reader)
+
+    assert [(e["comment_id"], e["actor"], e["removed"]) for e in events] == [(root.pk, reader, False)]
+
+
+def test_remove_comment_deletes_a_leaf_recounts_and_sends_comment_deleted(article, reader, moderator):
+    from forum.comments.signals import comment_deleted
+
+    doomed = post(article, reader, "Doomed")
+    doomed_id = doomed.pk
+
+    with received(comment_deleted) as events:
+        posting.remove_comment(comment=doomed, actor=moderator)
+
+    assert not Comment.objects.filter(pk=doomed_id).exists()
+    assert Article.objects.get(pk=article.pk).comment_count == 0
+    assert [(e["comment_id"], e["actor"], e["removed"]) for e in events] == [(doomed_id, moderator, True)]
+
+
+def test_remove_comment_refuses_a_comment_with_replies(article, reader, other_reader, moderator):
+    root = post(article, reader, "Root")
+    post(article, other_reader, "Reply", parent=root)
+
+    with pytest.raises(ValidationError, match="has replies"):
+        posting.remove_comment(comment=root, actor=moderator)
+
+    assert Comment.objects.filter(pk=root.pk, status=Comment.Status.PUBLISHED).exists()
+
+
+def test_remove_comment_refuses_a_reader(article, reader, other_reader):
+    comment = post(article, reader, "Mine")
+
+    with pytest.raises(PermissionDenied):
+        posting.remove_comment(comment=comment, actor=other_reader)
+
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_revise_comment_changes_the_text_and_sends_comment_edited(article, reader, moderator):
+    from forum.comments.signals import comment_edited
+
+    comment = post(article, reader, "Call 555-0100 for a deal")
+
+    with received(comment_edited) as events:
+        posting.revise_comment(comment=comment, actor=moderator, body="[number removed]")
+
+    comment.refresh_from_db()
+    assert (comment.body, comment.edited_at) == ("[number removed]", None)
+    assert "[number removed]" in comment.body_html
+    assert [(e["comment"].pk, e["actor"]) for e in events] == [(comment.pk, moderator)]
+
+
+def test_revise_comment_refuses_an_empty_body(article, reader, moderator):
+    comment = post(article, reader, "Kept")
+
+    with pytest.raises(ValidationError, match="Write something"):
+        posting.revise_comment(comment=comment, actor=moderator, body="  ")
+
+    assert Comment.objects.get(pk=comment.pk).body == "Kept"
+
+
+def test_revise_comment_refuses_a_reader(article, reader, other_reader):
+    comment = post(article, reader, "Kept")
+
+    with pytest.raises(PermissionDenied):
+        posting.revise_comment(comment=comment, actor=other_reader, body="Changed")
+
+    assert Comment.objects.get(pk=comment.pk).body == "Kept"
+
+
+def test_set_replies_locked_marks_the_discussion_changed(article, reader):
+    from forum.comments.versions import discussion_version
+
+    comment = post(article, reader, "Root")
+    before = discussion_version(article.pk)
+
+    posting.set_replies_locked(comment=comment, locked=True)
+
+    assert Comment.objects.get(pk=comment.pk).replies_locked is True
+    assert discussion_version(article.pk) > before
+
+
+def test_set_comments_open_marks_the_discussion_changed(article):
+    from forum.comments.versions import discussion_version
+
+    before = discussion_version(article.pk)
+
+    posting.set_comments_open(article=article, is_open=False)
+
+    assert Article.objects.get(pk=article.pk).comments_open is False
+    assert discussion_version(article.pk) > before

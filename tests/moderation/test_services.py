@@ -335,3 +335,16 @@ def test_bulk_hide_needs_a_reason(comment, moderator):
 def test_bulk_refuses_an_unknown_action(comment, moderator):
     with pytest.raises(ValidationError):
         services.bulk(comments=[comment], action="explode", actor=moderator)
+
+
+def test_delete_for_good_sends_comment_deleted(comment, moderator):
+    from forum.comments.signals import comment_deleted
+
+    events = []
+    comment_deleted.connect(lambda sender, **kw: events.append(kw), weak=False, dispatch_uid="t")
+    try:
+        services.delete_for_good(comment=comment, actor=moderator)
+    finally:
+        comment_deleted.disconnect(dispatch_uid="t")
+
+    assert [(e["comment_id"], e["actor"], e["removed"]) for e in events] == [(comment.pk, moderator, True)]

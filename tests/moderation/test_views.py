@@ -730,3 +730,37 @@ def test_an_id_too_large_in_the_address_is_404(client, superuser, method, path):
     response = getattr(client, method)(f"/moderation/{path.format(n=HUGE)}", {"reason": "abuse"})
 
     assert response.status_code == 404
+
+
+def test_every_action_of_the_table_has_its_url_and_its_form_page_if_any():
+    from django.urls import reverse
+
+    from forum.moderation.views import ACTIONS
+
+    routes = {name: reverse(f"moderation:{name}", args=[7]) for name in ACTIONS}
+    form_routes = {
+        name: reverse(f"moderation:{name}_form", args=[7]) for name, a in ACTIONS.items() if a.form_page
+    }
+
+    assert routes == {
+        "hide": "/moderation/comments/7/hide/",
+        "unhide": "/moderation/comments/7/unhide/",
+        "approve": "/moderation/comments/7/approve/",
+        "spam": "/moderation/comments/7/spam/",
+        "delete": "/moderation/comments/7/delete/",
+        "lock": "/moderation/comments/7/lock/",
+        "unlock": "/moderation/comments/7/unlock/",
+        "close": "/moderation/articles/7/close/",
+        "reopen": "/moderation/articles/7/reopen/",
+        "suspend": "/moderation/users/7/suspend/",
+        "lift": "/moderation/suspensions/7/lift/",
+        "decide": "/moderation/appeals/7/decide/",
+        "report": "/moderation/comments/7/report/",
+        "appeal": "/moderation/comments/7/appeal/",
+    }
+    assert form_routes == {
+        "hide": "/moderation/comments/7/hide/form/",
+        "delete": "/moderation/comments/7/delete/form/",
+        "report": "/moderation/comments/7/report/form/",
+        "appeal": "/moderation/comments/7/appeal/form/",
+    }

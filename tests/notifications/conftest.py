@@ -36,19 +36,13 @@ def smtp(settings):
 
 
 @pytest.fixture
-def premoderation():
-    """Hold every new comment for review, as a site's pre-moderation rule would (deciding_status)."""
-    from forum.comments.models import Comment
-    from forum.comments.signals import deciding_status
-
-    def hold(sender, comment, **kwargs):
-        return Comment.Status.PENDING
+def premoderation(settings):
+    """Hold every new comment for review, as a site's pre-moderation rule would (a status policy)."""
 
     def start():
-        deciding_status.connect(hold, dispatch_uid="test-premoderation")
+        settings.COMMENTS_STATUS_POLICIES = ["tests.policies.hold_everything"]
 
-    yield start
-    deciding_status.disconnect(dispatch_uid="test-premoderation")
+    return start
 
 
 @pytest.fixture

@@ -177,17 +177,10 @@ def test_edit_is_checked_again(post, article, regular, django_capture_on_commit_
     assert SpamCheck.objects.filter(comment=comment).count() == 2
 
 
-def test_clean_check_does_not_publish_a_held_comment(post, article, regular):
-    from forum.comments.signals import deciding_status
+def test_clean_check_does_not_publish_a_held_comment(post, article, regular, settings):
+    settings.COMMENTS_STATUS_POLICIES = ["tests.policies.hold_everything"]
 
-    def hold(sender, comment, **kwargs):
-        return Comment.Status.PENDING
-
-    deciding_status.connect(hold, dispatch_uid="test-hold")
-    try:
-        comment = post(article, regular, "Waiting for a moderator.", context=HUMAN)
-    finally:
-        deciding_status.disconnect(dispatch_uid="test-hold")
+    comment = post(article, regular, "Waiting for a moderator.", context=HUMAN)
 
     assert comment.status == Comment.Status.PENDING
     assert comment.spam_score == 0.0
@@ -304,3 +297,24 @@ def test_blocked_terms_are_stored_normalised():
     domain = BlockedTerm.objects.create(kind=BlockedTerm.Kind.DOMAIN, value="WWW.Pills.Example.")
 
     assert (word.value, domain.value) == ("casino", "pills.example")
+
+
+def test_a_reply_pulled_as_spam_is_never_announced(post, article, regular, reader):
+    from forum.notifications.models import Notification
+
+    parent = post(article, reader, "The truce will hold.")
+
+    reply = post(article, regular, "Nice article.", parent=parent, context={**HUMAN, "honeypot": True})
+
+    assert reply.status == Comment.Status.SPAM
+    assert not Notification.objects.filter(comment=reply).exists()
+
+
+@pytest.mark.parametrize("signal_name", ["comment_posted", "comment_edited"])
+def test_the_spam_check_is_enqueued_before_the_notification_job(signal_name):
+    from forum.comments import signals
+
+    uids = [lookup_key[0] for lookup_key, *_rest in getattr(signals, signal_name).receivers]
+    event = signal_name.removeprefix("comment_")
+
+    assert uids.index(f"spam.comment_{event}") < uids.index(f"notifications.comment_{event}")
