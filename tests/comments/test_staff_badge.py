@@ -16,7 +16,8 @@ def author_spans(html: str) -> dict[str, bool]:
     return {
         name: bool(badge)
         for name, badge in re.findall(
-            r'<span class="comment-author" dir="auto">([^<]*)</span>( <span class="staff-badge">Staff</span>)?',
+            r'<span class="comment-author" dir="auto">([^<]*)</span>'  # the author
+            r'( <span class="staff-badge">Staff</span>)?',
             html,
         )
     }
