@@ -65,9 +65,9 @@ class CommentQuerySet(TreeQuerySet):
         """(thread id, number of comments) of each root, in the queryset's order: a root's rght is 2n."""
         return [(tree_id, rght // 2) for tree_id, rght in self.values_list("tree_id", "rght")]
 
-    def in_tree_order(self) -> "CommentQuerySet":
-        """Thread by thread, each in depth-first order (a comment before its replies)."""
-        return self.order_by("tree_id", "lft")
+    def in_tree_order(self, *first: str) -> "CommentQuerySet":
+        """Thread by thread, each in depth-first order (a comment before its replies); after `first`."""
+        return self.order_by(*first, "tree_id", "lft")
 
 
 class CommentManager(TreeManager.from_queryset(CommentQuerySet)):

@@ -67,7 +67,7 @@ def check_parent(article: Article, parent: Comment) -> None:
         raise ValidationError({"parent": _("That comment belongs to another article.")}, code="wrong_article")
     if not parent.is_public:
         raise ValidationError({"parent": _("That comment can no longer be answered.")}, code="not_public")
-    if parent.replies_locked or parent.get_ancestors().filter(replies_locked=True).exists():
+    if parent.replies_locked or parent.ancestors().filter(replies_locked=True).exists():
         raise PermissionDenied(_("This thread is locked: no new replies."))
 
 
@@ -112,7 +112,7 @@ def post_comment(
         if parent is None:
             Comment.objects.lock_new_thread()
         else:
-            Comment.objects.lock_thread(parent.tree_id)
+            Comment.objects.lock_thread(parent.thread_id)
         # Checked under the lock, so two clicks of one button store one comment.
         duplicate = find_duplicate(comment)
         if duplicate is not None:
@@ -152,9 +152,9 @@ def delete_comment(*, comment: Comment, user) -> bool:
         raise PermissionDenied(_("You can only delete your own comments."))
     check_permission("delete", user, comment.article, comment)
     with transaction.atomic():
-        Comment.objects.lock_thread(comment.tree_id)
+        Comment.objects.lock_thread(comment.thread_id)
         comment.refresh_from_db()
-        removed = comment.is_leaf_node()
+        removed = not comment.has_replies
         if removed:
             comment.delete()
             remove_empty_placeholders(comment.parent_id)
@@ -172,7 +172,7 @@ def remove_empty_placeholders(comment_id: int | None) -> None:
     up the thread). Called under the thread lock."""
     while comment_id is not None:
         placeholder = Comment.objects.filter(pk=comment_id, status=Comment.Status.DELETED).first()
-        if placeholder is None or not placeholder.is_leaf_node():
+        if placeholder is None or placeholder.has_replies:
             return
         comment_id = placeholder.parent_id
         placeholder.delete()

@@ -12,9 +12,7 @@ from forum.notifications.models import Subscription
 
 def thread_root(comment: Comment) -> Comment:
     """The top-level comment of the comment's thread (every top-level comment roots its own tree)."""
-    if comment.level == 0:
-        return comment
-    return Comment.objects.get(tree_id=comment.tree_id, level=0)
+    return comment.thread_root()
 
 
 def set_following_article(user, article: Article, follow: bool) -> None:
