@@ -40,7 +40,6 @@ ABLATIONS = [
         r"\{\{ (c\.pk|c\.level|c\.tree_id|c\.score) \}\}",
         "1234",
     ),
-    ("{% follow_thread_button %} (an inclusion tag per thread)", r"\{% follow_thread_button c %\}", ""),
     (
         "vote form (logged-in readers)",
         r'\{% if user\.is_authenticated and not node\.own and c\.status == "published" %\}'
