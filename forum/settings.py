@@ -336,6 +336,8 @@ COMMENTS_DUPLICATE_MINUTES = env.int("COMMENTS_DUPLICATE_MINUTES", default=5)
 COMMENTS_DISPLAY_DEPTH = env.int("COMMENTS_DISPLAY_DEPTH", default=8)
 COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_PAGE_BUDGET = env.int("COMMENTS_PAGE_BUDGET", default=500)
+# The function that builds the per-viewer object of a discussion page (forum/comments/viewer.py).
+COMMENTS_VIEWER = "forum.pages.build_viewer"
 # Anonymous readers' article pages are cached whole (forum/page_cache.py); every write retires them at once,
 # so the lifetime only bounds what changes with the clock alone (a discussion closing by itself).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)

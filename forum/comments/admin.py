@@ -104,7 +104,7 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("comment"))
     def excerpt(self, comment: Comment) -> str:
         # Rows come in tree order; the dashes show each reply's depth.
-        return "— " * comment.level + (comment.body[:80] or "·")
+        return "— " * comment.depth + (comment.body[:80] or "·")
 
     @admin.display(description=_("author"))
     def display_author(self, comment: Comment) -> str:

@@ -57,7 +57,7 @@ def export_comments(
     comments = (
         Comment.objects.filter(article__in=articles)
         .select_related("author")
-        .order_by("article_id", "tree_id", "lft")
+        .in_tree_order("article_id")
         .iterator(chunk_size=CHUNK_SIZE)
     )
     writer = DisqusWriter if format == "disqus" else JsonWriter
@@ -190,7 +190,7 @@ class JsonWriter:
         return {
             "id": comment.pk,
             "parent": comment.parent_id,
-            "depth": comment.level,
+            "depth": comment.depth,
             "created_at": iso_time(comment.created_at),
             "edited_at": iso_time(comment.edited_at),
             "author": {"name": name, "account": account, "user_id": comment.author_id},

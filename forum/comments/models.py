@@ -3,6 +3,7 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -43,8 +44,30 @@ class CommentQuerySet(TreeQuerySet):
             visible |= Q(author=user, status__in=sorted(own))
         return self.filter(visible)
 
+    # Our names over django-mptt: nothing outside this module reads tree_id, level, lft or rght.
     def roots(self) -> "CommentQuerySet":
+        """Top-level comments: each roots its own thread."""
         return self.filter(level=0)
+
+    def in_thread(self, thread_id: int) -> "CommentQuerySet":
+        return self.filter(tree_id=thread_id)
+
+    def in_threads(self, thread_ids) -> "CommentQuerySet":
+        return self.filter(tree_id__in=thread_ids)
+
+    def at_depth(self, depth: int) -> "CommentQuerySet":
+        return self.filter(level=depth)
+
+    def thread_ids(self) -> set[int]:
+        return set(self.order_by().values_list("tree_id", flat=True).distinct())
+
+    def thread_sizes(self):
+        """(thread id, number of comments) of each root, in the queryset's order: a root's rght is 2n."""
+        return [(tree_id, rght // 2) for tree_id, rght in self.values_list("tree_id", "rght")]
+
+    def in_tree_order(self, *first: str) -> "CommentQuerySet":
+        """Thread by thread, each in depth-first order (a comment before its replies); after `first`."""
+        return self.order_by(*first, "tree_id", "lft")
 
 
 class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
@@ -162,6 +185,46 @@ class Comment(MPTTModel):
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
+
+    # Our names over django-mptt (see CommentQuerySet): the rest of the code asks these.
+    @property
+    def thread_id(self) -> int:
+        """The key of the comment's thread: what its lock and `in_thread` take (django-mptt's tree id)."""
+        return self.tree_id
+
+    @property
+    def depth(self) -> int:
+        """0 for a top-level comment, 1 for a reply to it, and so on."""
+        return self.level
+
+    @property
+    def is_thread_root(self) -> bool:
+        return self.level == 0
+
+    @cached_property
+    def thread_root_id(self) -> int:
+        """The id of the thread's top-level comment (the DOM names a thread by it): a query for a reply."""
+        if self.is_thread_root:
+            return self.pk
+        return Comment.objects.in_thread(self.tree_id).roots().values_list("pk", flat=True).get()
+
+    def thread_root(self) -> "Comment":
+        if self.is_thread_root:
+            return self
+        return Comment.objects.in_thread(self.tree_id).roots().get()
+
+    def ancestors(self) -> CommentQuerySet:
+        """From the top-level comment down to the parent."""
+        return self.get_ancestors()
+
+    def replies(self, *, include_self: bool = False) -> CommentQuerySet:
+        """Every comment below this one, at any depth, in tree order."""
+        return self.get_descendants(include_self=include_self)
+
+    @property
+    def has_replies(self) -> bool:
+        """Whether any comment hangs below this one, whatever its status (no query)."""
+        return not self.is_leaf_node()
 
     def get_absolute_url(self) -> str:
         return reverse("comments:permalink", kwargs={"slug": self.article.slug, "pk": self.pk})

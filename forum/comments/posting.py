@@ -70,7 +70,7 @@ def check_parent(article: Article, parent: Comment) -> None:
 
 def check_thread_open(comment: Comment) -> None:
     """Refuse a write below a locked comment (a reply to it or its replies, a vote on them)."""
-    if comment.replies_locked or comment.get_ancestors().filter(replies_locked=True).exists():
+    if comment.replies_locked or comment.ancestors().filter(replies_locked=True).exists():
         raise PermissionDenied(_("This thread is locked: no new replies."))
 
 
@@ -122,7 +122,7 @@ def post_comment(
         if parent is None:
             Comment.objects.lock_new_thread()
         else:
-            Comment.objects.lock_thread(parent.tree_id)
+            Comment.objects.lock_thread(parent.thread_id)
         # Checked under the lock, so two clicks of one button store one comment.
         duplicate = find_duplicate(comment)
         if duplicate is not None:
@@ -162,10 +162,10 @@ def delete_comment(*, comment: Comment, user) -> bool:
         raise PermissionDenied(_("You can only delete your own comments."))
     check_permission("delete", user, comment.article, comment)
     with transaction.atomic():
-        Comment.objects.lock_thread(comment.tree_id)
+        Comment.objects.lock_thread(comment.thread_id)
         comment.refresh_from_db()
         comment_id = comment.pk
-        removed = comment.is_leaf_node()
+        removed = not comment.has_replies
         if removed:
             comment.delete()
             remove_empty_placeholders(comment.parent_id)
@@ -188,9 +188,9 @@ def remove_comment(*, comment: Comment, actor) -> None:
     if not can_moderate(actor):
         raise PermissionDenied(_("Only moderators can do that."))
     with transaction.atomic():
-        Comment.objects.lock_thread(comment.tree_id)
+        Comment.objects.lock_thread(comment.thread_id)
         comment.refresh_from_db()
-        if not comment.is_leaf_node():
+        if comment.has_replies:
             raise ValidationError(
                 _("This comment has replies; hide it instead, so that the thread stays intact."),
                 code="has_replies",
@@ -209,7 +209,7 @@ def remove_empty_placeholders(comment_id: int | None) -> None:
     up the thread). Called under the thread lock."""
     while comment_id is not None:
         placeholder = Comment.objects.filter(pk=comment_id, status=Comment.Status.DELETED).first()
-        if placeholder is None or not placeholder.is_leaf_node():
+        if placeholder is None or placeholder.has_replies:
             return
         comment_id = placeholder.parent_id
         placeholder.delete()

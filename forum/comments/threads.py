@@ -18,7 +18,6 @@ from django.utils.functional import cached_property
 from articles.models import Article
 from forum.comments import rules
 from forum.comments.models import Comment, Vote
-from forum.comments.rules import edit_window
 
 SORTS = {
     "oldest": ("created_at", "pk"),
@@ -46,7 +45,7 @@ def _sort_key(sort: str):
 
 @dataclass
 class Node:
-    """One comment as the template sees it."""
+    """One comment as the template sees it (what this viewer may do with it: forum/comments/viewer.py)."""
 
     comment: Comment
     depth: int
@@ -56,9 +55,6 @@ class Node:
     continue_thread: bool = False  # replies exist below the display depth
     close_count: int = 0  # how many open threads (ancestors with replies shown) end after this node
     when: str = ""  # the posting time as shown, e.g. "31 Mar 2023, 19:12" (what |date:"j M Y, H:i" gives)
-    voted: bool = False
-    own: bool = False
-    can_edit: bool = False
     kept: bool = field(default=False, repr=False)  # shown, as itself or as a placeholder (see _prune)
 
     @property
@@ -212,24 +208,8 @@ def with_viewer_votes(comments: QuerySet[Comment], user) -> QuerySet[Comment]:
     return comments.annotate(viewer_voted=Exists(Vote.objects.filter(comment=OuterRef("pk"), user=user)))
 
 
-def attach_viewer_state(nodes: list[Node], user) -> None:
-    """What this reader may do with each comment, from what was loaded (see with_viewer_votes)."""
-    if not user.is_authenticated or not nodes:
-        return
-    window_start = timezone.now() - edit_window()
-    for node in nodes:
-        comment = node.comment
-        node.voted = getattr(comment, "viewer_voted", False)
-        node.own = comment.is_written_by(user)
-        node.can_edit = (
-            node.own and comment.created_at >= window_start and comment.status in Comment.EDITABLE_STATUSES
-        )
-
-
 def _tree_comments(tree_ids: list[int], user) -> QuerySet[Comment]:
-    comments = (
-        Comment.objects.filter(tree_id__in=tree_ids).select_related("author").order_by("tree_id", "lft")
-    )
+    comments = Comment.objects.in_threads(tree_ids).select_related("author").in_tree_order()
     return with_viewer_votes(comments, user)
 
 
@@ -241,7 +221,6 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
     tree_ids = pages[number - 1] if number <= len(pages) else []
     comments = list(_tree_comments(tree_ids, user)) if tree_ids else []
     nodes = build_nodes(comments, user, sort)
-    attach_viewer_state(nodes, user)
     return Discussion(
         article=article, sort=sort, nodes=nodes, page_number=number, has_more=number < len(pages)
     )
@@ -250,15 +229,14 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
 def thread_pages(article, user, sort: str) -> list[list[int]]:
     """The tree ids of each page: up to COMMENTS_THREADS_PER_PAGE threads, and no more threads once a page
     holds COMMENTS_PAGE_BUDGET comments (a page always takes at least one thread), so a discussion with a few
-    huge threads still comes in pages of bounded size. A root's thread size is rght / 2, so one query over
-    the roots decides every page."""
-    rows = _listed_roots(article, user).order_by(*SORTS[sort]).values_list("tree_id", "rght")
+    huge threads still comes in pages of bounded size. The roots know their threads' sizes
+    (CommentQuerySet.thread_sizes), so one query over the roots decides every page."""
+    rows = _listed_roots(article, user).order_by(*SORTS[sort]).thread_sizes()
     per_page, budget = settings.COMMENTS_THREADS_PER_PAGE, settings.COMMENTS_PAGE_BUDGET
     pages: list[list[int]] = []
     current: list[int] = []
     size = 0
-    for tree_id, rght in rows:
-        thread_size = rght // 2
+    for tree_id, thread_size in rows:
         if current and (len(current) == per_page or size + thread_size > budget):
             pages.append(current)
             current, size = [], 0
@@ -287,12 +265,9 @@ def subtree(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
     """A comment with its replies (the permalink page and "Continue this thread")."""
     sort = parse_sort(sort)
     comments = list(
-        with_viewer_votes(comment.get_descendants(include_self=True), user)
-        .select_related("author")
-        .order_by("tree_id", "lft")
+        with_viewer_votes(comment.replies(include_self=True), user).select_related("author").in_tree_order()
     )
-    nodes = build_nodes(comments, user, sort, base_depth=comment.level)
-    attach_viewer_state(nodes, user)
+    nodes = build_nodes(comments, user, sort, base_depth=comment.depth)
     ancestors = listed_ancestors(comment)
     return Discussion(article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors)
 
@@ -301,8 +276,8 @@ def listed_ancestors(comment: Comment) -> list[Comment]:
     """The thread's root and the NEAREST_ANCESTORS nearest ancestors of a comment, root first, in one query:
     a bounded list, however deep the comment lies."""
     return list(
-        comment.get_ancestors()
-        .filter(Q(level=0) | Q(level__gte=comment.level - NEAREST_ANCESTORS))
+        comment.ancestors()
+        .filter(Q(level=0) | Q(level__gte=comment.depth - NEAREST_ANCESTORS))
         .select_related("author")
     )
 
@@ -311,18 +286,14 @@ def thread(article: Article, tree_id: int, user, *, sort: str = DEFAULT_SORT) ->
     """One top-level thread, as the article page shows it (re-rendered after an htmx write)."""
     sort = parse_sort(sort)
     nodes = build_nodes(list(_tree_comments([tree_id], user)), user, sort)
-    attach_viewer_state(nodes, user)
     return Discussion(article=article, sort=sort, nodes=nodes)
 
 
 def continuation(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
     """The replies below a comment at the display depth ("Continue this thread")."""
     sort = parse_sort(sort)
-    comments = list(
-        with_viewer_votes(comment.get_descendants(), user).select_related("author").order_by("tree_id", "lft")
-    )
-    nodes = build_nodes(comments, user, sort, base_depth=comment.level + 1)
-    attach_viewer_state(nodes, user)
+    comments = list(with_viewer_votes(comment.replies(), user).select_related("author").in_tree_order())
+    nodes = build_nodes(comments, user, sort, base_depth=comment.depth + 1)
     ancestors = [*listed_ancestors(comment), comment]
     return Discussion(article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors)
 
@@ -330,7 +301,7 @@ def continuation(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discuss
 def page_of_thread(comment: Comment, user, sort: str = DEFAULT_SORT) -> int:
     """The page of the article's discussion that shows this comment's thread."""
     for number, tree_ids in enumerate(thread_pages(comment.article_id, user, parse_sort(sort)), start=1):
-        if comment.tree_id in tree_ids:
+        if comment.thread_id in tree_ids:
             return number
     return 1
 
@@ -338,9 +309,9 @@ def page_of_thread(comment: Comment, user, sort: str = DEFAULT_SORT) -> int:
 def anchor_on_article_page(comment: Comment) -> int:
     """The comment itself, or its ancestor at the display depth when it is rendered deeper than that."""
     deepest = settings.COMMENTS_DISPLAY_DEPTH - 1
-    if comment.level <= deepest:
+    if comment.depth <= deepest:
         return comment.pk
-    return comment.get_ancestors().get(level=deepest).pk
+    return comment.ancestors().at_depth(deepest).get().pk
 
 
 @dataclass
@@ -349,7 +320,7 @@ class Placement:
 
     page: int  # the page of the discussion that holds it
     on_screen: bool = True  # False: its page is not among those on screen, so it is not inserted
-    after: int | None = None  # the tree id of the thread on screen it follows; None: first in the list
+    after: int | None = None  # the root comment of the thread on screen it follows; None: first
 
 
 def place_new_thread(
@@ -360,16 +331,19 @@ def place_new_thread(
     to load). It goes where a reload, and "Load more", would show it: after the nearest thread before it
     that a page renders. Pages are cut from the first thread on, so the threads before it keep their pages."""
     pages = thread_pages(comment.article_id, user, parse_sort(sort))
-    number = next((n for n, tree_ids in enumerate(pages, start=1) if comment.tree_id in tree_ids), None)
+    number = next((n for n, tree_ids in enumerate(pages, start=1) if comment.thread_id in tree_ids), None)
     if number is None:  # not listed for this reader (already pulled): nothing on screen moves
         return Placement(page=1)
     last_page = len(pages) if next_page is None else next_page - 1
     if not first_page <= number <= last_page:
         return Placement(page=number, on_screen=False)
     shown = [tree_id for tree_ids in pages[first_page - 1 : number] for tree_id in tree_ids]
-    before = shown[: shown.index(comment.tree_id)]
+    before = shown[: shown.index(comment.thread_id)]
     rendered = _rendered_threads(before, user)
     after = next((tree_id for tree_id in reversed(before) if tree_id in rendered), None)
+    if after is not None:
+        # The DOM names a thread by its top-level comment.
+        after = Comment.objects.in_thread(after).roots().values_list("pk", flat=True).get()
     return Placement(page=number, after=after)
 
 
@@ -378,5 +352,4 @@ def _rendered_threads(tree_ids: list[int], user) -> set[int]:
     comments is visible (a spam root without visible replies is left out)."""
     if not tree_ids:
         return set()
-    visible = Comment.objects.filter(tree_id__in=tree_ids).visible_to(user)
-    return set(visible.order_by().values_list("tree_id", flat=True).distinct())
+    return Comment.objects.in_threads(tree_ids).visible_to(user).thread_ids()

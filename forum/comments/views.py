@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -14,6 +15,13 @@ from forum.comments import posting, threads
 from forum.comments.forms import CommentForm, EditForm
 from forum.comments.models import Comment
 from forum.comments.rules import can_delete, can_edit, can_moderate
+from forum.comments.viewer import build_viewer
+
+
+def render_discussion(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    """Render a template of discussion nodes with the page's one per-viewer object (viewer.build_viewer)."""
+    context["viewer"] = build_viewer(request, context["discussion"])
+    return render(request, template, context, status=status)
 
 
 def get_article(slug: str) -> Article:
@@ -32,7 +40,7 @@ def get_comment_for_user(user, slug: str | None, pk: int) -> Comment:
     moderator = can_moderate(user)
     if not moderator and not comment.article.is_published():
         raise Http404("No published article at this address.")
-    if not comment.is_visible_to(user, can_moderate=moderator) and not comment.get_children().exists():
+    if not comment.is_visible_to(user, can_moderate=moderator) and not comment.has_replies:
         raise Http404("No comment at this address.")
     return comment
 
@@ -69,12 +77,12 @@ def render_thread(
 ) -> HttpResponse:
     """The thread of a comment as the article page shows it; after a write that changed the count, the
     header's count too (an out-of-band swap)."""
-    discussion = threads.thread(article, comment.tree_id, request.user, sort=request.POST.get("sort"))
+    discussion = threads.thread(article, comment.thread_id, request.user, sort=request.POST.get("sort"))
     discussion.highlight = comment.pk
     if count_changed:
         article.refresh_from_db(fields=["comment_count"])
     context = {"discussion": discussion, "article": article, "count_changed": count_changed}
-    return render(request, "comments/_thread.html", context, status=status)
+    return render_discussion(request, "comments/_thread.html", context, status=status)
 
 
 @login_required
@@ -174,7 +182,7 @@ def form_error(request, article, form, parent, status) -> HttpResponse:
         return response
     if parent is not None:
         discussion = threads.subtree(parent, request.user)
-        return render(
+        return render_discussion(
             request,
             "comments/permalink.html",
             {
@@ -185,9 +193,19 @@ def form_error(request, article, form, parent, status) -> HttpResponse:
             },
             status=status,
         )
-    return render(
-        request, "articles/article_detail.html", {"article": article, "comment_form": form}, status=status
-    )
+    return article_page(request, article, form, status)
+
+
+def article_page(request: HttpRequest, article: Article, form: CommentForm, status: int) -> HttpResponse:
+    """The article page as the site serves it (the view its URLconf names for the article's address), with
+    the form that failed in place of a blank one."""
+    view_class = resolve(article.get_absolute_url()).func.view_class
+    view = view_class(comment_form=form)
+    view.setup(request, slug=article.slug)
+    view.object = article
+    response = view.render_to_response(view.get_context_data(object=article))
+    response.status_code = status
+    return response
 
 
 @require_GET
@@ -201,7 +219,7 @@ def permalink(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     }
     if "reply" in request.GET and request.user.is_authenticated and comment.is_public:
         context["reply_form"] = CommentForm(reply_to=comment)
-    return render(request, "comments/permalink.html", context)
+    return render_discussion(request, "comments/permalink.html", context)
 
 
 @require_GET
@@ -258,7 +276,7 @@ def delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         context = {
             "comment": comment,
             "article": comment.article,
-            "has_replies": not comment.is_leaf_node(),
+            "has_replies": comment.has_replies,
             "back_url": after_write_url(comment, request.user),
         }
         return render(request, "comments/delete.html", context)
@@ -267,7 +285,7 @@ def delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         return refused(request, exc)
     if request.htmx:
-        if not Comment.objects.filter(tree_id=comment.tree_id).exists():
+        if not Comment.objects.in_thread(comment.thread_id).exists():
             # The whole thread is gone: the swap removes it; only the header's count is sent.
             return render(
                 request, "comments/_count.html", {"article": Article.objects.get(pk=comment.article_id)}
@@ -305,7 +323,9 @@ def threads_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if not request.htmx:
         return redirect(f"{article.get_absolute_url()}?{request.GET.urlencode()}#discussion")
-    return render(request, "comments/_threads_page.html", {"discussion": discussion, "article": article})
+    return render_discussion(
+        request, "comments/_threads_page.html", {"discussion": discussion, "article": article}
+    )
 
 
 @require_GET
@@ -314,6 +334,6 @@ def continue_thread(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.htmx:
         return redirect(comment.get_absolute_url())
     discussion = threads.continuation(comment, request.user, sort=request.GET.get("sort"))
-    return render(
+    return render_discussion(
         request, "comments/_continuation.html", {"discussion": discussion, "article": comment.article}
     )

@@ -147,7 +147,7 @@ def hide(
             decide_reports(target, upheld=True, actor=actor)
         if subtree:
             replies = (
-                target.get_descendants()
+                target.replies()
                 .filter(status=Status.PUBLISHED)
                 .select_related("author", "article")
                 .select_for_update(of=("self",))
@@ -225,9 +225,9 @@ def delete_for_good(*, comment: Comment, actor, reason: str = "", note: str = ""
     reason = clean_reason(reason, Reason.choices) if reason else ""
     note = clean_note(note)
     with transaction.atomic():
-        Comment.objects.lock_thread(comment.tree_id)
+        Comment.objects.lock_thread(comment.thread_id)
         target = lock_comment(comment)
-        if not target.is_leaf_node():
+        if target.has_replies:
             raise ValidationError(
                 _("This comment has replies; hide it instead, so that the thread stays intact."),
                 code="has_replies",

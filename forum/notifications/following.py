@@ -1,17 +1,18 @@
 """Following articles and threads: the small functions the follow buttons (and later an API) call."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Q
 
 from articles.models import Article
 from forum.comments.models import Comment
+from forum.lib.urls import UrlForPk
 from forum.notifications.models import Subscription
 
 
 def thread_root(comment: Comment) -> Comment:
     """The top-level comment of the comment's thread (every top-level comment roots its own tree)."""
-    if comment.level == 0:
-        return comment
-    return Comment.objects.get(tree_id=comment.tree_id, level=0)
+    return comment.thread_root()
 
 
 def set_following_article(user, article: Article, follow: bool) -> None:
@@ -62,3 +63,33 @@ def article_followers(article: Article) -> set[int]:
 
 def thread_followers(root_id: int) -> set[int]:
     return set(Subscription.objects.active().filter(thread_id=root_id).values_list("user_id", flat=True))
+
+
+@dataclass
+class FollowingState:
+    """What a reader follows on a discussion page (composed into the page by forum/pages.py): the article's
+    button, and which threads' buttons read "Following thread". `show` is False for anonymous readers."""
+
+    show: bool = False
+    article: bool = False
+    threads: set[int] = field(default_factory=set)  # ids of the followed threads' top-level comments
+    follow_article_url: str = ""
+    unfollow_article_url: str = ""
+    follow_thread_url: UrlForPk | None = None
+    unfollow_thread_url: UrlForPk | None = None
+
+
+def following_state(user, article: Article) -> FollowingState:
+    """One query for a logged-in reader (following_on), none for anonymous ones."""
+    if not user.is_authenticated:
+        return FollowingState()
+    chose, threads = following_on(user, article.pk)
+    return FollowingState(
+        show=True,
+        article=follows_article(user, article, chose),
+        threads=threads,
+        follow_article_url=UrlForPk("notifications:follow_article")(article.pk),
+        unfollow_article_url=UrlForPk("notifications:unfollow_article")(article.pk),
+        follow_thread_url=UrlForPk("notifications:follow_thread"),
+        unfollow_thread_url=UrlForPk("notifications:unfollow_thread"),
+    )

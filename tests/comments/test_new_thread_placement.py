@@ -34,8 +34,8 @@ def test_oldest_goes_after_the_last_thread(client, article, reader):
     response = post_thread(client, article, sort="oldest", page=1)
 
     assert response.status_code == 201
-    assert placed(response) == (f"#thread-{last.tree_id}", "afterend")
-    assert f'<li class="comment-item" id="thread-{new_comment().tree_id}">' in response.content.decode()
+    assert placed(response) == (f"#thread-{last.pk}", "afterend")
+    assert f'<li class="comment-item" id="thread-{new_comment().pk}">' in response.content.decode()
 
 
 def test_without_a_sort_the_default_oldest_applies(client, article, reader):
@@ -44,7 +44,7 @@ def test_without_a_sort_the_default_oldest_applies(client, article, reader):
 
     response = post_thread(client, article)
 
-    assert placed(response) == (f"#thread-{last.tree_id}", "afterend")
+    assert placed(response) == (f"#thread-{last.pk}", "afterend")
 
 
 def test_first_thread_of_a_discussion_goes_into_the_empty_list(client, article, reader):
@@ -72,7 +72,7 @@ def test_top_goes_where_its_score_puts_it(client, article, reader):
     response = post_thread(client, article, sort="top", page=1)
 
     # top: the voted thread, then the unvoted ones oldest first; the new one has no votes yet
-    assert placed(response) == (f"#thread-{unvoted.tree_id}", "afterend")
+    assert placed(response) == (f"#thread-{unvoted.pk}", "afterend")
 
 
 def test_oldest_with_every_page_loaded_goes_at_the_end(client, article, reader, settings):
@@ -84,7 +84,7 @@ def test_oldest_with_every_page_loaded_goes_at_the_end(client, article, reader, 
     # no next_page: "Load more" fetched every page, nothing is left to load
     response = post_thread(client, article, sort="oldest", page=1)
 
-    assert placed(response) == (f"#thread-{last.tree_id}", "afterend")
+    assert placed(response) == (f"#thread-{last.pk}", "afterend")
 
 
 def test_oldest_with_pages_left_to_load_links_to_its_page(client, article, reader, settings):
@@ -126,7 +126,7 @@ def test_oldest_read_from_a_later_page_goes_after_its_last_thread(client, articl
 
     response = post_thread(client, article, sort="oldest", page=2)
 
-    assert placed(response) == (f"#thread-{third.tree_id}", "afterend")
+    assert placed(response) == (f"#thread-{third.pk}", "afterend")
 
 
 def test_a_thread_the_page_leaves_out_is_skipped(client, article, reader):
@@ -136,7 +136,7 @@ def test_a_thread_the_page_leaves_out_is_skipped(client, article, reader):
 
     response = post_thread(client, article, sort="oldest", page=1)
 
-    assert placed(response) == (f"#thread-{shown.tree_id}", "afterend")
+    assert placed(response) == (f"#thread-{shown.pk}", "afterend")
 
 
 def test_a_spam_thread_is_a_neighbour_for_a_moderator_who_sees_it(client, article, moderator):
@@ -146,7 +146,7 @@ def test_a_spam_thread_is_a_neighbour_for_a_moderator_who_sees_it(client, articl
 
     response = post_thread(client, article, sort="oldest", page=1)
 
-    assert placed(response) == (f"#thread-{spam.tree_id}", "afterend")
+    assert placed(response) == (f"#thread-{spam.pk}", "afterend")
 
 
 def test_a_spam_thread_kept_for_its_replies_is_a_neighbour(client, article, reader):
@@ -157,7 +157,7 @@ def test_a_spam_thread_kept_for_its_replies_is_a_neighbour(client, article, read
 
     response = post_thread(client, article, sort="oldest", page=1)
 
-    assert placed(response) == (f"#thread-{spam.tree_id}", "afterend")
+    assert placed(response) == (f"#thread-{spam.pk}", "afterend")
 
 
 def test_garbage_page_numbers_do_not_fail_the_post(client, article, reader):

@@ -137,7 +137,7 @@ def test_htmx_post_returns_the_thread_fragment(client, article, reader):
     reply = Comment.objects.get(parent=parent)
     html = response.content.decode()
     assert response.status_code == 201
-    assert html.lstrip().startswith(f'<li class="comment-item" id="thread-{parent.tree_id}">')
+    assert html.lstrip().startswith(f'<li class="comment-item" id="thread-{parent.pk}">')
     assert f'id="comment-{reply.pk}" data-depth="1"' in html
     assert "<html" not in html
 

@@ -1,0 +1,90 @@
+"""The article page, assembled at the site level from the apps' own functions.
+
+articles.views.ArticleDetailView draws an article and knows nothing of the discussion; ArticlePageView adds
+it: the page of threads (forum.comments.threads.discussion_page) and one per-viewer object, built by
+`build_viewer` from the comments' part (forum.comments.viewer), moderation's (forum.moderation.viewer) and
+following (forum.notifications.following). forum.comments' views build their fragments' viewer through the
+same function (settings.COMMENTS_VIEWER names it), so every page and fragment shows the same controls.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+
+from articles.views import ArticleDetailView
+from forum.comments import threads
+from forum.comments.forms import CommentForm
+from forum.comments.threads import Discussion
+from forum.comments.viewer import Row, Viewer, comment_actions
+from forum.comments.viewer import rows as comment_rows
+from forum.moderation.viewer import HidingNote, ModerationState, ModerationUrls, moderation_state
+from forum.notifications.following import FollowingState, following_state
+
+
+@dataclass
+class SiteRow(Row):
+    """A comment's per-viewer part on this site: the comments' part, with moderation's and following's."""
+
+    note: HidingNote | None = None  # on a hidden comment the viewer may read
+    moderation_urls: ModerationUrls | None = None
+    following: bool = False  # on a top-level comment: the viewer follows its thread
+    follow_url: str = ""
+    unfollow_url: str = ""
+
+
+@dataclass
+class SiteViewer(Viewer):
+    moderation: ModerationState = field(default_factory=ModerationState)
+    following: FollowingState = field(default_factory=FollowingState)
+
+
+def build_viewer(request: HttpRequest, discussion: Discussion) -> SiteViewer:
+    """Everything per-viewer on a discussion page or fragment (the COMMENTS_VIEWER of this site)."""
+    user = request.user
+    article = discussion.article
+    shown = [node.comment for node in discussion.nodes if not node.placeholder]
+    moderation = moderation_state(article, shown, user)
+    following = following_state(user, article)
+    rows = []
+    for row in comment_rows(discussion, comment_actions(discussion, user)):
+        comment = row.comment
+        site_row = SiteRow(
+            node=row.node,
+            actions=row.actions,
+            urls=row.urls,
+            thread_root_id=row.thread_root_id,
+            note=moderation.notes.get(comment.pk),
+            moderation_urls=moderation.links.of(comment.pk),
+        )
+        if following.show and comment.is_thread_root:
+            site_row.following = comment.pk in following.threads
+            site_row.follow_url = following.follow_thread_url(comment.pk)
+            site_row.unfollow_url = following.unfollow_thread_url(comment.pk)
+        rows.append(site_row)
+    return SiteViewer(
+        user=user, rows=rows, can_moderate=moderation.can_moderate, moderation=moderation, following=following
+    )
+
+
+def discussion_context(request: HttpRequest, article, comment_form: CommentForm | None = None) -> dict:
+    """The article page's discussion: the page of threads the query asks for, its viewer and the form."""
+    discussion = threads.discussion_page(
+        article, request.user, sort=request.GET.get("sort"), page_number=request.GET.get("page", 1)
+    )
+    return {
+        "discussion": discussion,
+        "viewer": build_viewer(request, discussion),
+        "form": comment_form or CommentForm(),
+    }
+
+
+class ArticlePageView(ArticleDetailView):
+    """`articles:detail` on this site: the article (ArticleDetailView) and its discussion."""
+
+    template_name = "pages/article.html"
+    comment_form: CommentForm | None = None  # a failed post re-renders the page with its form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(discussion_context(self.request, self.object, self.comment_form))
+        return context
