@@ -17,7 +17,7 @@ SQLITE_PYTEST := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY
   $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider -m "not postgres and not e2e and not services"
 
 .PHONY: install run worker test test-postgres test-sqlite test-future lint format browser node gettext messages \
-	compile-messages check-messages bench bench-http wrk bench-profile bench-import clean
+	compile-messages check-messages bench bench-http wrk bench-profile bench-import scan wapiti clean
 
 install: $(STAMP) compile-messages
 
@@ -126,6 +126,17 @@ format: install
 # (set DATABASE_URL to run it on PostgreSQL, in a throw-away test_ database).
 bench-import: install
 	$(BIN)/python bench/bench_import.py --posts 1000 10000 100000
+
+# Debian's wapiti against the production settings on 127.0.0.1, logged in as a reader, for about 5 minutes; fails
+# on anything above low severity. The report goes to var/scan/ (docs/security.md; SCAN_ARGS passes options).
+scan: install wapiti
+	$(BIN)/python security/scan.py $(SCAN_ARGS)
+
+wapiti:
+	@command -v wapiti >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wapiti; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wapiti; \
+	  else echo "make: the security scan needs Debian's wapiti: apt-get install wapiti" >&2; exit 1; fi; }
 
 clean:
 	rm -rf $(VENV) var/static node_modules

@@ -403,8 +403,16 @@ if PRIVACY_RETENTION_DAYS < 1:
 ACCOUNT_DELETION_KEEPS_TEXT = env_bool("ACCOUNT_DELETION_KEEPS_TEXT", False)
 
 # Production hardening; `manage.py check --deploy` passes with DEBUG off.
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# SECURE_COOKIES=false sends the cookies over plain HTTP as well: only for a site on 127.0.0.1 that is not
+# served over TLS (the security scan, security/scan.py), never for a public one.
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+# No script reads these cookies (htmx sends the CSRF token from the page), so no script may read them.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("SECURE_HSTS_SECONDS", default=31536000)

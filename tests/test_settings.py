@@ -69,6 +69,32 @@ def test_production_settings_harden_cookies_and_static_files():
     ]
 
 
+COOKIE_FLAGS = (
+    "from django.conf import settings as s; "
+    "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, "
+    "s.CSRF_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_HTTPONLY, s.LANGUAGE_COOKIE_SAMESITE)"
+)
+
+
+def test_production_cookies_are_secure_and_hidden_from_scripts():
+    result = run_manage("shell", "--no-imports", "-c", COOKIE_FLAGS, env=PRODUCTION_ENV)
+
+    assert result.stdout.split() == ["True", "True", "True", "True", "True", "Lax"]
+
+
+def test_secure_cookies_off_serves_them_over_plain_http_for_a_local_scan():
+    env = {**PRODUCTION_ENV, "SECURE_COOKIES": "false"}
+
+    result = run_manage("shell", "--no-imports", "-c", COOKIE_FLAGS, env=env)
+    check = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.stdout.split() == ["False", "False", "False", "True", "True", "Lax"]
+    # Never unnoticed on a real site: the deployment check names both cookies.
+    assert check.returncode != 0
+    assert "security.W012" in check.stderr + check.stdout
+    assert "security.W016" in check.stderr + check.stdout
+
+
 def test_malformed_boolean_fails_loudly():
     result = run_manage("check", env={"DEBUG": "perhaps"})
 
