@@ -91,7 +91,6 @@ class Discussion:
     focus: Comment | None = None
     ancestors: list[Comment] = field(default_factory=list)
     highlight: int | None = None  # a comment to move focus to (just posted or edited)
-    after: Comment | None = None  # the reply of `focus` after which its replies are shown
     more: Node | None = None  # the comment whose next replies "Show N more replies" loads, below the nodes
 
     @property
@@ -280,13 +279,14 @@ def after_sibling(sort: str, sibling: Comment) -> Q:
     return later
 
 
-def _bounded_comments(user, sort: str, anchors: list[tuple[str, tuple]]) -> list[Comment]:
+def _bounded_comments(user, sort: str, anchors: list[tuple[str, tuple]], offset: int = 0) -> list[Comment]:
     """The comments a bounded page shows, in one query, in tree order.
 
     `anchors` select the page's top rows as (id, depth, expand): the roots of a page of threads, a comment,
-    or a run of a comment's replies. A recursive CTE then walks down breadth first, taking at each comment
-    its first replies_per_level(depth) replies (in the page's sort) down to the display depth, and stops at
-    COMMENTS_PAGE_BUDGET rows. Each row counts its listed replies, so "Show N more replies" needs no query.
+    or a run of a comment's replies; a row's depth is its level + `offset`. A recursive CTE then walks down
+    breadth first, taking at each comment its first replies_per_level(depth) replies (in the page's sort)
+    down to the display depth, and stops at COMMENTS_PAGE_BUDGET rows. Each row counts its listed replies, so
+    "Show N more replies" needs no query.
     Works on PostgreSQL and SQLite (both run a recursive CTE breadth first)."""
     budget = settings.COMMENTS_PAGE_BUDGET
     max_depth = settings.COMMENTS_DISPLAY_DEPTH
@@ -326,21 +326,20 @@ def _bounded_comments(user, sort: str, anchors: list[tuple[str, tuple]]) -> list
     )
     loaded = list(with_viewer_votes(comments, user))
     if len(loaded) >= budget:
-        loaded = _without_partial_last_level(loaded)
+        loaded = _without_partial_last_level(loaded, offset)
     return loaded
 
 
-def _without_partial_last_level(comments: list[Comment]) -> list[Comment]:
+def _without_partial_last_level(comments: list[Comment], offset: int) -> list[Comment]:
     """When the budget cut the walk, the deepest level loaded may hold only some of a comment's first replies
     (the database emits a level in no particular order): drop those, so every comment shows a prefix of its
     replies in the page's sort and "Show N more replies" goes on from there."""
     deepest = max(c.level for c in comments)
-    base = min(c.level for c in comments)
     loaded: dict[int, int] = {}
     for comment in comments:
         if comment.level == deepest:
             loaded[comment.parent_id] = loaded.get(comment.parent_id, 0) + 1
-    wanted = replies_per_level(deepest - base)
+    wanted = replies_per_level(deepest + offset)
     by_id = {c.pk: c for c in comments}
     partial = {
         parent_id
@@ -427,18 +426,16 @@ def subtree(comment: Comment, user, *, sort: str = DEFAULT_SORT, after: Comment 
     only the replies that follow it in this sort ("Show N more replies" without JavaScript)."""
     sort = parse_sort(sort)
     if after is None:
-        comments = _bounded_comments(user, sort, [_comment_anchor(comment, expand=True)])
+        anchors = [_comment_anchor(comment, expand=True)]
     else:
         anchors = [_comment_anchor(comment, expand=False), _replies_anchor(comment, user, sort, 1, after)]
-        comments = _bounded_comments(user, sort, anchors)
+    comments = _bounded_comments(user, sort, anchors, offset=-comment.level)
     nodes = build_nodes(comments, user, sort, base_depth=comment.level)
     if after is not None and nodes and nodes[0].comment.pk == comment.pk:
         _count_more_after(nodes[0], user, sort, after)
     attach_viewer_state(nodes, user)
     ancestors = listed_ancestors(comment)
-    return Discussion(
-        article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors, after=after
-    )
+    return Discussion(article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors)
 
 
 def more_replies(
@@ -493,7 +490,8 @@ def thread(article: Article, tree_id: int, user, *, sort: str = DEFAULT_SORT) ->
 def continuation(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
     """The replies below a comment at the display depth ("Continue this thread"), bounded like a page."""
     sort = parse_sort(sort)
-    comments = _bounded_comments(user, sort, [_replies_anchor(comment, user, sort, 0, None)])
+    anchors = [_replies_anchor(comment, user, sort, 0, None)]
+    comments = _bounded_comments(user, sort, anchors, offset=-(comment.level + 1))
     nodes = build_nodes(comments, user, sort, base_depth=comment.level + 1)
     attach_viewer_state(nodes, user)
     ancestors = [*listed_ancestors(comment), comment]

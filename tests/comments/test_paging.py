@@ -302,3 +302,24 @@ def test_more_replies_counts_only_what_the_reader_may_see(article):
     page = threads.discussion_page(article, AnonymousUser())
 
     assert page.nodes[0].more_count == 40 - 20 - 10  # spam without replies is not listed to readers
+
+
+def test_the_budget_cuts_a_replies_fragment_without_holes(client, article, big, settings):
+    settings.COMMENTS_PAGE_BUDGET = 50
+    root, replies, below = big
+
+    fragment = client.get(
+        f"/articles/{article.slug}/comments/{root.pk}/replies/?after={replies[19]}",
+        headers={"HX-Request": "true"},
+    ).content.decode()
+
+    ids = shown(fragment)
+    assert len(ids) <= 50
+    assert [pk for pk in ids if pk in set(replies)] == replies[20:40]
+    second = settings.COMMENTS_REPLIES_PER_LEVEL[1]
+    own = [[pk for pk in ids if pk in set(below[reply])] for reply in replies[20:40]]
+    assert all(
+        replies_shown in ([], below[reply][:second])
+        for reply, replies_shown in zip(replies[20:40], own, strict=True)
+    )
+    assert sum(1 for replies_shown in own if replies_shown) == (50 - 20) // second
