@@ -338,6 +338,9 @@ COMMENTS_THREADS_PER_PAGE = env.int("COMMENTS_THREADS_PER_PAGE", default=50)
 COMMENTS_PAGE_BUDGET = env.int("COMMENTS_PAGE_BUDGET", default=500)
 # The function that builds the per-viewer object of a discussion page (forum/comments/viewer.py).
 COMMENTS_VIEWER = "forum.pages.build_viewer"
+# How many replies of each comment a page shows, by depth below the page's top comments (the last number holds
+# for every deeper level); the rest come behind "Show N more replies", within COMMENTS_PAGE_BUDGET in all.
+COMMENTS_REPLIES_PER_LEVEL = env.list("COMMENTS_REPLIES_PER_LEVEL", cast=int, default=[20, 10, 5, 3, 2])
 # Anonymous readers' article pages are cached whole (forum/page_cache.py); every write retires them at once,
 # so the lifetime only bounds what changes with the clock alone (a discussion closing by itself).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -34,15 +34,14 @@ class CommentQuerySet(TreeQuerySet):
     def visible_to(self, user, also: tuple[str, ...] = ()) -> "CommentQuerySet":
         """What a page may list for this reader (Comment.is_visible_to in SQL): the comments whose text they
         may read, hidden and deleted ones as placeholders, and the statuses in `also`."""
-        moderator = _can_moderate(user)
-        anyones = {*readable_statuses(own=False, moderator=moderator), *Comment.SHOWN_STATUSES, *also}
-        if anyones.issuperset(Comment.Status.values):
-            return self.all()
-        visible = Q(status__in=sorted(anyones))
-        own = readable_statuses(own=True, moderator=moderator) - anyones
-        if own and user is not None and user.is_authenticated:
-            visible |= Q(author=user, status__in=sorted(own))
-        return self.filter(visible)
+        visible = _visibility(user, also)
+        return self.all() if visible is None else self.filter(visible)
+
+    def listed_to(self, user) -> "CommentQuerySet":
+        """What a page may list below a comment for this reader: what visible_to lets through, and any
+        comment with replies, which may keep visible ones below it (build_nodes makes it a placeholder)."""
+        visible = _visibility(user)
+        return self.all() if visible is None else self.filter(visible | Q(rght__gt=F("lft") + 1))
 
     # Our names over django-mptt: nothing outside this module reads tree_id, level, lft or rght.
     def roots(self) -> "CommentQuerySet":
@@ -278,6 +277,19 @@ class Comment(MPTTModel):
         if self.is_readable_by(user, can_moderate=can_moderate):
             return ""
         return "deleted" if self.status == self.Status.DELETED else "hidden"
+
+
+def _visibility(user, also: tuple[str, ...] = ()) -> Q | None:
+    """The condition of CommentQuerySet.visible_to; None when this reader may see every comment."""
+    moderator = _can_moderate(user)
+    anyones = {*readable_statuses(own=False, moderator=moderator), *Comment.SHOWN_STATUSES, *also}
+    if anyones.issuperset(Comment.Status.values):
+        return None
+    visible = Q(status__in=sorted(anyones))
+    own = readable_statuses(own=True, moderator=moderator) - anyones
+    if own and user is not None and user.is_authenticated:
+        visible |= Q(author=user, status__in=sorted(own))
+    return visible
 
 
 def _readable(readers: set[str]) -> frozenset[str]:

@@ -9,7 +9,10 @@ into a flat list of nodes with open/close markers, which one template loop rende
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -50,20 +53,28 @@ class Node:
     comment: Comment
     depth: int
     replies: list["Node"] = field(default_factory=list)
-    reply_count: int = 0  # every descendant shown
+    reply_count: int = 0  # every descendant shown (below the display depth: every descendant stored)
     placeholder: str = ""  # "hidden" or "deleted": render the notice instead of the text
     continue_thread: bool = False  # replies exist below the display depth
-    close_count: int = 0  # how many open threads (ancestors with replies shown) end after this node
+    more_count: int = 0  # replies listed to this reader but not loaded: "Show N more replies"
+    more_after: int | None = None  # the last reply loaded, from which "Show N more replies" goes on
+    fetched: int = 0  # how many of its replies were loaded
+    closed: list["Node"] = field(default_factory=list, repr=False)  # the open threads that end after it
     when: str = ""  # the posting time as shown, e.g. "31 Mar 2023, 19:12" (what |date:"j M Y, H:i" gives)
     kept: bool = field(default=False, repr=False)  # shown, as itself or as a placeholder (see _prune)
 
     @property
     def has_replies(self) -> bool:
-        return bool(self.replies) and not self.continue_thread
+        return bool(self.replies or self.more_count) and not self.continue_thread
 
     @property
-    def closes(self) -> range:
-        return range(self.close_count)
+    def close_count(self) -> int:
+        return len(self.closed)
+
+    @property
+    def closes(self) -> list["Node"]:
+        """The nodes whose `<ol class="replies">` ends after this one, innermost first."""
+        return self.closed
 
 
 @dataclass
@@ -76,6 +87,7 @@ class Discussion:
     focus: Comment | None = None
     ancestors: list[Comment] = field(default_factory=list)
     highlight: int | None = None  # a comment to move focus to (just posted or edited)
+    more: Node | None = None  # the comment whose next replies "Show N more replies" loads, below the nodes
 
     @property
     def next_page(self) -> int:
@@ -141,10 +153,17 @@ def build_nodes(comments: list[Comment], user, sort: str, base_depth: int = 0) -
         else:
             parent.replies.append(node)
 
+    key = _sort_key(sort)
+    for node in by_id.values():
+        node.fetched = len(node.replies)
+        listed = getattr(node.comment, "listed_replies", None)  # annotated by the bounded loads
+        if listed is not None and listed > node.fetched:
+            node.more_count = listed - node.fetched
+            node.more_after = max(node.replies, key=key).comment.pk if node.replies else None
     _format_times(by_id.values())
     _prune(list(by_id.values()), user, can_moderate)
     roots = [root for root in roots if root.kept]
-    return _flatten(roots, _sort_key(sort), settings.COMMENTS_DISPLAY_DEPTH)
+    return _flatten(roots, key, settings.COMMENTS_DISPLAY_DEPTH)
 
 
 def _prune(nodes: list[Node], user, can_moderate: bool) -> None:
@@ -159,7 +178,7 @@ def _prune(nodes: list[Node], user, can_moderate: bool) -> None:
         if node.comment.is_visible_to(user, can_moderate=can_moderate):
             node.placeholder = _placeholder(node.comment, user, can_moderate)
             node.kept = True
-        elif node.replies:
+        elif node.replies or node.more_count:
             node.placeholder = "hidden"
             node.kept = True
 
@@ -169,22 +188,31 @@ def _flatten(roots: list[Node], key, max_depth: int) -> list[Node]:
     thread closes it (and every enclosing thread it is the last of). Iterative, like _prune."""
     flat: list[Node] = []
     roots.sort(key=key)
-    stack: list[Node | None] = list(reversed(roots))  # None: the thread opened last ends here
+    stack: list[Node | _Close] = list(reversed(roots))
     while stack:
         node = stack.pop()
-        if node is None:
-            flat[-1].close_count += 1
+        if isinstance(node, _Close):
+            flat[-1].closed.append(node.thread)
             continue
         flat.append(node)
-        if not node.replies:
+        if not (node.replies or node.more_count):
             continue
         node.replies.sort(key=key)
         if node.depth >= max_depth - 1:
             node.continue_thread = True
+            if hasattr(node.comment, "listed_replies"):  # a bounded load: what lies below was not loaded
+                node.reply_count = (node.comment.rght - node.comment.lft - 1) // 2
             continue
-        stack.append(None)
+        stack.append(_Close(node))
         stack.extend(reversed(node.replies))
     return flat
+
+
+@dataclass(frozen=True)
+class _Close:
+    """In _flatten's stack: the replies of `thread` end here."""
+
+    thread: Node
 
 
 def _format_times(nodes) -> None:
@@ -208,9 +236,121 @@ def with_viewer_votes(comments: QuerySet[Comment], user) -> QuerySet[Comment]:
     return comments.annotate(viewer_voted=Exists(Vote.objects.filter(comment=OuterRef("pk"), user=user)))
 
 
-def _tree_comments(tree_ids: list[int], user) -> QuerySet[Comment]:
-    comments = Comment.objects.in_threads(tree_ids).select_related("author").in_tree_order()
-    return with_viewer_votes(comments, user)
+def replies_per_level(depth: int) -> int:
+    """How many replies of each comment a page loads at this depth below its top (a setting)."""
+    schedule = settings.COMMENTS_REPLIES_PER_LEVEL
+    return max(1, schedule[min(max(depth, 1), len(schedule)) - 1])
+
+
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    return queryset.query.sql_with_params()
+
+
+def _listed_replies(user, sort: str) -> QuerySet[Comment]:
+    return Comment.objects.listed_to(user).order_by(*SORTS[sort])
+
+
+def after_sibling(sort: str, sibling: Comment) -> Q:
+    """The replies that come after `sibling` in this sort: keyset paging by the sort key and the pk, so that
+    replies posted meanwhile neither shift nor repeat what a reader already has."""
+    if sort == "newest":
+        return Q(created_at__lt=sibling.created_at) | Q(created_at=sibling.created_at, pk__lt=sibling.pk)
+    later = Q(created_at__gt=sibling.created_at) | Q(created_at=sibling.created_at, pk__gt=sibling.pk)
+    if sort == "top":
+        return Q(score__lt=sibling.score) | (Q(score=sibling.score) & later)
+    return later
+
+
+def _bounded_comments(user, sort: str, anchors: list[tuple[str, tuple]], offset: int = 0) -> list[Comment]:
+    """The comments a bounded page shows, in one query, in tree order.
+
+    `anchors` select the page's top rows as (id, depth, expand): the roots of a page of threads, a comment,
+    or a run of a comment's replies; a row's depth is its level + `offset`. A recursive CTE then walks down
+    breadth first, taking at each comment its first replies_per_level(depth) replies (in the page's sort)
+    down to the display depth, and stops at COMMENTS_PAGE_BUDGET rows. Each row counts its listed replies, so
+    "Show N more replies" needs no query.
+    Works on PostgreSQL and SQLite (both run a recursive CTE breadth first)."""
+    budget = settings.COMMENTS_PAGE_BUDGET
+    max_depth = settings.COMMENTS_DISPLAY_DEPTH
+    levels = len(settings.COMMENTS_REPLIES_PER_LEVEL)
+    branches, params = [], []
+    for depth in range(1, levels + 1):
+        replies = _listed_replies(user, sort).filter(parent_id=RawSQL("shown.id", ())).values("id")
+        inner, inner_params = _sql(replies[: replies_per_level(depth)])
+        test = "=" if depth < levels else ">="
+        branches.append(f"(shown.depth + 1 {test} %s AND c.id IN ({inner}))")
+        params += [depth, *inner_params]
+    anchor_sql = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS a{n}" for n, (sql, _) in enumerate(anchors))
+    anchor_params = [p for _, anchor in anchors for p in anchor]
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    inner_limit = " LIMIT %s" if connection.vendor == "sqlite" else ""  # PostgreSQL: only outside
+    sql = (
+        "WITH RECURSIVE shown(id, depth, expand) AS ("
+        f"SELECT id, depth, expand FROM ({anchor_sql}) AS anchors"
+        f" UNION ALL SELECT c.id, shown.depth + 1, 1 FROM shown JOIN {table} c ON c.parent_id = shown.id"
+        f" WHERE shown.expand = 1 AND shown.depth + 1 < %s AND ({' OR '.join(branches)}){inner_limit}"
+        ") SELECT id FROM shown LIMIT %s"
+    )
+    all_params = [*anchor_params, max_depth, *params, *([budget] if inner_limit else []), budget]
+    listed = (
+        Comment.objects.listed_to(user)
+        .filter(parent_id=OuterRef("pk"))
+        .order_by()
+        .values("parent_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    comments = (
+        Comment.objects.filter(pk__in=RawSQL(sql, all_params))
+        .select_related("author")
+        .annotate(listed_replies=Coalesce(Subquery(listed), 0))
+        .order_by("tree_id", "lft")
+    )
+    loaded = list(with_viewer_votes(comments, user))
+    if len(loaded) >= budget:
+        loaded = _without_partial_last_level(loaded, offset)
+    return loaded
+
+
+def _without_partial_last_level(comments: list[Comment], offset: int) -> list[Comment]:
+    """When the budget cut the walk, the deepest level loaded may hold only some of a comment's first replies
+    (the database emits a level in no particular order): drop those, so every comment shows a prefix of its
+    replies in the page's sort and "Show N more replies" goes on from there."""
+    deepest = max(c.level for c in comments)
+    loaded: dict[int, int] = {}
+    for comment in comments:
+        if comment.level == deepest:
+            loaded[comment.parent_id] = loaded.get(comment.parent_id, 0) + 1
+    wanted = replies_per_level(deepest + offset)
+    by_id = {c.pk: c for c in comments}
+    partial = {
+        parent_id
+        for parent_id, count in loaded.items()
+        if parent_id in by_id and count < min(wanted, by_id[parent_id].listed_replies)
+    }
+    return [c for c in comments if not (c.level == deepest and c.parent_id in partial)]
+
+
+def _roots_anchor(tree_ids: list[int]) -> tuple[str, tuple]:
+    roots = Comment.objects.filter(tree_id__in=tree_ids, level=0).order_by()
+    return _sql(roots.annotate(depth=Value(0), expand=Value(1)).values("id", "depth", "expand"))
+
+
+def _comment_anchor(comment: Comment, *, expand: bool) -> tuple[str, tuple]:
+    row = Comment.objects.filter(pk=comment.pk).order_by()
+    return _sql(row.annotate(depth=Value(0), expand=Value(int(expand))).values("id", "depth", "expand"))
+
+
+def _replies_anchor(parent: Comment, user, sort: str, depth: int, after: Comment | None):
+    replies = _listed_replies(user, sort).filter(parent=parent)
+    if after is not None:
+        replies = replies.filter(after_sibling(sort, after))
+    replies = replies.annotate(depth=Value(depth), expand=Value(1)).values("id", "depth", "expand")
+    return _sql(replies[: replies_per_level(depth)])
+
+
+def _tree_comments(tree_ids: list[int], user, sort: str = DEFAULT_SORT) -> list[Comment]:
+    return _bounded_comments(user, sort, [_roots_anchor(tree_ids)])
 
 
 def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_number=1) -> Discussion:
@@ -219,7 +359,7 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
     number = parse_page(page_number)
     pages = thread_pages(article, user, sort)
     tree_ids = pages[number - 1] if number <= len(pages) else []
-    comments = list(_tree_comments(tree_ids, user)) if tree_ids else []
+    comments = _tree_comments(tree_ids, user, sort) if tree_ids else []
     nodes = build_nodes(comments, user, sort)
     return Discussion(
         article=article, sort=sort, nodes=nodes, page_number=number, has_more=number < len(pages)
@@ -261,15 +401,50 @@ def parse_page(value) -> int:
     return max(number, 1)
 
 
-def subtree(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
-    """A comment with its replies (the permalink page and "Continue this thread")."""
+def subtree(comment: Comment, user, *, sort: str = DEFAULT_SORT, after: Comment | None = None) -> Discussion:
+    """A comment with its replies, bounded like a page (the permalink page). With `after`, one of its replies:
+    only the replies that follow it in this sort ("Show N more replies" without JavaScript)."""
     sort = parse_sort(sort)
-    comments = list(
-        with_viewer_votes(comment.replies(include_self=True), user).select_related("author").in_tree_order()
-    )
-    nodes = build_nodes(comments, user, sort, base_depth=comment.depth)
+    if after is None:
+        anchors = [_comment_anchor(comment, expand=True)]
+    else:
+        anchors = [_comment_anchor(comment, expand=False), _replies_anchor(comment, user, sort, 1, after)]
+    comments = _bounded_comments(user, sort, anchors, offset=-comment.level)
+    nodes = build_nodes(comments, user, sort, base_depth=comment.level)
+    if after is not None and nodes and nodes[0].comment.pk == comment.pk:
+        _count_more_after(nodes[0], user, sort, after)
     ancestors = listed_ancestors(comment)
     return Discussion(article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors)
+
+
+def more_replies(
+    parent: Comment, user, *, sort: str = DEFAULT_SORT, after: Comment | None = None
+) -> Discussion:
+    """The next replies of `parent` after the reply `after` (from the first when None), each with its replies,
+    bounded like a page, as the article page shows them: what "Show N more replies" appends in place."""
+    sort = parse_sort(sort)
+    comments = _bounded_comments(user, sort, [_replies_anchor(parent, user, sort, parent.level + 1, after)])
+    nodes = build_nodes(comments, user, sort)
+    rest = _rest_of_replies(parent, [n for n in nodes if n.depth == parent.level + 1], user, sort, after)
+    return Discussion(article=parent.article, sort=sort, nodes=nodes, more=rest)
+
+
+def _rest_of_replies(parent: Comment, shown: list[Node], user, sort: str, after: Comment | None) -> Node:
+    """`parent` as the owner of the "Show N more replies" link below its replies `shown` (loaded after
+    `after`): rendered by _more_replies.html, not as a comment."""
+    rest = Node(comment=parent, depth=parent.level, fetched=len(shown))
+    last = max(shown, key=_sort_key(sort), default=None)
+    rest.more_after = last.comment.pk if last else (after.pk if after else None)
+    _count_more_after(rest, user, sort, after)
+    return rest
+
+
+def _count_more_after(node: Node, user, sort: str, after: Comment | None) -> None:
+    """The replies of `node` still to show when it was loaded from `after` on: one count query."""
+    replies = Comment.objects.listed_to(user).filter(parent_id=node.comment.pk)
+    if after is not None:
+        replies = replies.filter(after_sibling(sort, after))
+    node.more_count = max(replies.count() - node.fetched, 0)
 
 
 def listed_ancestors(comment: Comment) -> list[Comment]:
@@ -285,17 +460,21 @@ def listed_ancestors(comment: Comment) -> list[Comment]:
 def thread(article: Article, tree_id: int, user, *, sort: str = DEFAULT_SORT) -> Discussion:
     """One top-level thread, as the article page shows it (re-rendered after an htmx write)."""
     sort = parse_sort(sort)
-    nodes = build_nodes(list(_tree_comments([tree_id], user)), user, sort)
+    nodes = build_nodes(_tree_comments([tree_id], user, sort), user, sort)
     return Discussion(article=article, sort=sort, nodes=nodes)
 
 
 def continuation(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
-    """The replies below a comment at the display depth ("Continue this thread")."""
+    """The replies below a comment at the display depth ("Continue this thread"), bounded like a page."""
     sort = parse_sort(sort)
-    comments = list(with_viewer_votes(comment.replies(), user).select_related("author").in_tree_order())
-    nodes = build_nodes(comments, user, sort, base_depth=comment.depth + 1)
+    anchors = [_replies_anchor(comment, user, sort, 0, None)]
+    comments = _bounded_comments(user, sort, anchors, offset=-(comment.level + 1))
+    nodes = build_nodes(comments, user, sort, base_depth=comment.level + 1)
     ancestors = [*listed_ancestors(comment), comment]
-    return Discussion(article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors)
+    parent = _rest_of_replies(comment, [n for n in nodes if n.depth == 0], user, sort, None)
+    return Discussion(
+        article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors, more=parent
+    )
 
 
 def page_of_thread(comment: Comment, user, sort: str = DEFAULT_SORT) -> int:

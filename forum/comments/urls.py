@@ -13,4 +13,5 @@ urlpatterns = [
     path("articles/<slug:slug>/comments/<int:pk>/delete/", views.delete, name="delete"),
     path("articles/<slug:slug>/comments/<int:pk>/vote/", views.vote, name="vote"),
     path("articles/<slug:slug>/comments/<int:pk>/thread/", views.continue_thread, name="continue"),
+    path("articles/<slug:slug>/comments/<int:pk>/replies/", views.more_replies, name="replies"),
 ]

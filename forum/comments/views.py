@@ -2,7 +2,7 @@
 `#comment-<id>`) and, when htmx asks, answers with the fragment to swap in."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve
@@ -208,10 +208,25 @@ def article_page(request: HttpRequest, article: Article, form: CommentForm, stat
     return response
 
 
+def get_reply_after(request: HttpRequest, comment: Comment) -> Comment | None:
+    """The reply named by `?after=<id>`, from which the next replies are shown; None without one. A value
+    that is not a number is a 400; one that is not a reply of this comment, a 404."""
+    value = request.GET.get("after")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise BadRequest(_("“after” must be the number of a reply."))
+    reply = Comment.objects.filter(pk=int(value), parent=comment).first()
+    if reply is None:
+        raise Http404("No such reply to this comment.")
+    return reply
+
+
 @require_GET
 def permalink(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = get_comment_for_user(request.user, slug, pk)
-    discussion = threads.subtree(comment, request.user, sort=request.GET.get("sort"))
+    after = get_reply_after(request, comment)
+    discussion = threads.subtree(comment, request.user, sort=request.GET.get("sort"), after=after)
     context = {
         "article": comment.article,
         "discussion": discussion,
@@ -336,4 +351,18 @@ def continue_thread(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     discussion = threads.continuation(comment, request.user, sort=request.GET.get("sort"))
     return render_discussion(
         request, "comments/_continuation.html", {"discussion": discussion, "article": comment.article}
+    )
+
+
+@require_GET
+def more_replies(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """ "Show N more replies": the next replies of a comment with their own replies, bounded like a page, to
+    replace the link in place. Without htmx, the comment's page shows them."""
+    comment = get_comment_for_user(request.user, slug, pk)
+    after = get_reply_after(request, comment)
+    if not request.htmx:
+        return redirect(f"{comment.get_absolute_url()}?{request.GET.urlencode()}")
+    discussion = threads.more_replies(comment, request.user, sort=request.GET.get("sort"), after=after)
+    return render_discussion(
+        request, "comments/_replies_page.html", {"discussion": discussion, "article": comment.article}
     )
