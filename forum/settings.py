@@ -381,6 +381,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)  # seconds; a hung SMTP server must not hold a worker
 # E-mails about a new comment wait this long, so that its spam check can pull it before anyone is told.
 NOTIFICATIONS_EMAIL_DELAY = env.float("NOTIFICATIONS_EMAIL_DELAY", default=30.0)
+# No e-mail floods: after an e-mail in a stream, a reader's next ones there wait this many minutes and go out
+# as one summary. Moderators' stream: new reports and held comments; readers': one thread. 0 turns it off.
+NOTIFICATIONS_MODERATOR_EMAIL_MINUTES = env.float("NOTIFICATIONS_MODERATOR_EMAIL_MINUTES", default=10.0)
+NOTIFICATIONS_THREAD_EMAIL_MINUTES = env.float("NOTIFICATIONS_THREAD_EMAIL_MINUTES", default=10.0)
 
 # Spam checks (forum/spam): a score from 0 to 1; at or above HOLD the comment waits for a moderator, at or
 # above SPAM it is hidden as spam. Blocked words and domains are edited in the admin.

@@ -57,6 +57,9 @@ class OutboxItem(models.Model):
 
     #: Dotted path of the Celery task that runs a row; it takes the row's id.
     task_name: ClassVar[str] = ""
+    #: Seconds a pending row must have been due before the sweep enqueues it; None is OUTBOX_SWEEP_AFTER.
+    #: A model whose rows only the sweep enqueues sets 0.
+    sweep_after: ClassVar[float | None] = None
 
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -230,18 +233,16 @@ def outbox_models() -> list[type[OutboxItem]]:
 def sweep_model(model: type[OutboxItem], batch: int = 500) -> tuple[int, int]:
     """Requeue stale claims and enqueue due rows of one model. Returns (stale claims released, rows sent)."""
     now = timezone.now()
+    after = timedelta(seconds=settings.OUTBOX_SWEEP_AFTER if model.sweep_after is None else model.sweep_after)
     released = model.objects.stale(now - stale_after()).update(
-        state=State.PENDING, available_at=now - timedelta(seconds=settings.OUTBOX_SWEEP_AFTER), claimed_by=""
+        state=State.PENDING, available_at=now - after, claimed_by=""
     )
-    due = list(
-        model.objects.due(now - timedelta(seconds=settings.OUTBOX_SWEEP_AFTER))
-        .order_by("available_at")
-        .values_list("pk", flat=True)[:batch]
-    )
+    due = list(model.objects.due(now - after).order_by("available_at").values_list("pk", flat=True)[:batch])
     if due:
         # Not again before another OUTBOX_SWEEP_AFTER, so a row whose message waits in a long queue is not
         # enqueued at every sweep.
-        model.objects.filter(pk__in=due, state=State.PENDING).update(available_at=now)
+        again = now + timedelta(seconds=settings.OUTBOX_SWEEP_AFTER) - after
+        model.objects.filter(pk__in=due, state=State.PENDING).update(available_at=again)
     sent = sum(enqueue(model, pk) for pk in due)
     return released, sent
 

@@ -4,6 +4,7 @@ from forum.lib.outbox_admin import OutboxAdmin
 from forum.notifications.models import (
     Digest,
     EmailDelivery,
+    EmailSummary,
     Notification,
     NotificationJob,
     Preference,
@@ -50,6 +51,21 @@ class EmailDeliveryAdmin(OutboxAdmin):
     list_display = ("notification", "sent_at", "note", *OutboxAdmin.outbox_fields, "last_error")
     list_select_related = ("notification__recipient",)
     list_filter = ("state", ("sent_at", admin.EmptyFieldListFilter))
+
+
+@admin.register(EmailSummary)
+class EmailSummaryAdmin(OutboxAdmin):
+    list_display = (
+        "recipient",
+        "stream",
+        "thread_id",
+        "sent_at",
+        "note",
+        *OutboxAdmin.outbox_fields,
+        "last_error",
+    )
+    list_select_related = ("recipient",)
+    list_filter = ("state", "stream", ("sent_at", admin.EmptyFieldListFilter))
 
 
 @admin.register(Digest)

@@ -1,5 +1,6 @@
-"""Notification e-mails: one per notification or one digest a day, each as a text and HTML pair, with the
-one-click unsubscribe headers of RFC 8058 and a signed link that works without logging in."""
+"""Notification e-mails: one per notification, one summary of a stream in a storm, or one digest a day, each
+as a text and HTML pair, with the one-click unsubscribe headers of RFC 8058 and a signed link that works
+without logging in."""
 
 import html
 import smtplib
@@ -14,9 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
 from forum.lib.outbox import Transient
-from forum.notifications.models import Kind, Notification
+from forum.notifications.models import EmailSummary, Kind, Notification
 
 UNSUBSCRIBE_SALT = "forum.notifications.unsubscribe"
 DIGEST_SCOPE = "digest"
@@ -148,6 +150,63 @@ def digest_message(digest, notifications: list[Notification]) -> EmailMultiAlter
         user_id=recipient.pk,
         msgid=message_id("digest", digest.pk),
         language=recipient.email_language,
+    )
+
+
+SUMMARY_ITEMS = 20
+
+# How a summary counts each kind; %(count)d is the number.
+COUNTED = {
+    Kind.REPORT: ("%(count)d new report", "%(count)d new reports"),
+    Kind.HELD: ("%(count)d comment held for review", "%(count)d comments held for review"),
+    Kind.MENTION: ("%(count)d mention of you", "%(count)d mentions of you"),
+    Kind.REPLY: ("%(count)d reply to your comments", "%(count)d replies to your comments"),
+    Kind.THREAD: ("%(count)d new comment in the thread", "%(count)d new comments in the thread"),
+    Kind.ARTICLE: ("%(count)d new comment on the article", "%(count)d new comments on the article"),
+}
+
+
+def summary_message(
+    summary: EmailSummary, notifications: list[Notification], counts: dict[str, int]
+) -> EmailMultiAlternatives:
+    """One e-mail for what came in during a window: counts by kind, the first SUMMARY_ITEMS items, and a link
+    to where they all are (the moderation queue, or the thread)."""
+    recipient = summary.recipient
+    language = recipient.email_language
+    with translation.override(language):
+        lines = [
+            ngettext(singular, plural, counts[kind]) % {"count": counts[kind]}
+            for kind, (singular, plural) in COUNTED.items()
+            if counts.get(kind)
+        ]
+    if summary.stream == EmailSummary.Stream.MODERATION:
+        link, article = absolute(reverse("moderation:queue")), None
+    else:
+        link, article = absolute(summary.thread.get_absolute_url()), summary.thread.article
+    shown = notifications[:SUMMARY_ITEMS]
+    return build(
+        "notification_summary",
+        {
+            "recipient": recipient,
+            "moderation": summary.stream == EmailSummary.Stream.MODERATION,
+            "article": article,
+            "total": len(notifications),
+            "counts": lines,
+            "items": [item_context(n, recipient) for n in shown],
+            "more": len(notifications) - len(shown),
+            "link": link,
+            "minutes": int(
+                settings.NOTIFICATIONS_MODERATOR_EMAIL_MINUTES
+                if summary.stream == EmailSummary.Stream.MODERATION
+                else settings.NOTIFICATIONS_THREAD_EMAIL_MINUTES
+            ),
+        },
+        to=recipient.email,
+        # The kind most of it is about: one click stops the bulk of such e-mails.
+        scope=max(counts, key=counts.__getitem__),
+        user_id=recipient.pk,
+        msgid=message_id("summary", summary.pk),
+        language=language,
     )
 
 

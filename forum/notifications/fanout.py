@@ -16,7 +16,7 @@ from django.utils import timezone
 from forum.comments.models import Comment
 from forum.lib import outbox
 from forum.moderation.models import Appeal
-from forum.notifications import following
+from forum.notifications import following, summaries
 from forum.notifications.models import (
     DEFAULT_EMAIL,
     PUBLIC_KINDS,
@@ -140,7 +140,7 @@ def create_notifications(
         )
         for user_id, kind in sorted(wanted.items())
     )
-    immediate = [n for n in created if n.email == EmailMode.IMMEDIATE]
+    immediate = summaries.hold_back(comment, [n for n in created if n.email == EmailMode.IMMEDIATE])
     if immediate:
         # About a new public comment, e-mail waits a little: its spam check may still pull it.
         delay = settings.NOTIFICATIONS_EMAIL_DELAY

@@ -2,7 +2,8 @@
 
 `Notification` is the inbox: one row per recipient, kind and comment (and, for the kinds about a new
 public comment, one per recipient and comment whatever the kind). E-mail goes out through outbox rows:
-`EmailDelivery` (one per notification sent immediately) and `Digest` (one per reader and day);
+`EmailDelivery` (one per notification sent immediately), `EmailSummary` (what came in for a reader in one
+stream while their e-mails there were held back) and `Digest` (one per reader and day);
 `NotificationJob` is the row that works out who to notify about a comment event.
 """
 
@@ -180,6 +181,14 @@ class Notification(models.Model):
     digest = models.ForeignKey(
         "Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
+    email_summary = models.ForeignKey(
+        "EmailSummary",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        help_text=_("The summary e-mail it waits for, when its stream had an e-mail a moment ago."),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -303,3 +312,53 @@ class Digest(OutboxItem):
 
     def __str__(self) -> str:
         return f"digest {self.day} for {self.recipient}"
+
+
+class EmailSummary(OutboxItem):
+    """A window after an e-mail to one reader in one stream (the moderators' queue, or one thread).
+
+    Opened when an e-mail goes out in the stream; until it is due (`available_at`), the stream's immediate
+    notifications for that reader wait here instead of being e-mailed one by one. When due, the sweep enqueues
+    it: it sends one e-mail counting what came in (and opens the next window), or nothing if nothing did.
+    """
+
+    task_name = "forum.notifications.tasks.deliver_summary"
+    # Nothing enqueues a summary when it is opened (a countdown of minutes outlives Redis's visibility
+    # timeout): the sweep does, as soon as its window is over.
+    sweep_after = 0.0
+
+    class Stream(models.TextChoices):
+        MODERATION = "moderation", _("Moderation")
+        THREAD = "thread", _("Thread")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    stream = models.CharField(_("stream"), max_length=10, choices=Stream.choices)
+    thread = models.ForeignKey(
+        "comments.Comment",
+        verbose_name=_("thread"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The top-level comment of the thread."),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+
+    class Meta(OutboxItem.Meta):
+        verbose_name = _("e-mail summary")
+        verbose_name_plural = _("e-mail summaries")
+        indexes = [
+            *OutboxItem.Meta.indexes,
+            models.Index(fields=["recipient", "stream", "thread", "state"], name="emailsummary_open"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stream="moderation", thread__isnull=True)
+                | Q(stream="thread", thread__isnull=False),
+                name="emailsummary_thread_iff_thread_stream",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stream} summary for {self.recipient}"

@@ -3,8 +3,8 @@
 from celery import shared_task
 
 from forum.lib import outbox
-from forum.notifications import delivery, fanout
-from forum.notifications.models import Digest, EmailDelivery, NotificationJob
+from forum.notifications import delivery, fanout, summaries
+from forum.notifications.models import Digest, EmailDelivery, EmailSummary, NotificationJob
 
 
 @shared_task(bind=True, name="forum.notifications.tasks.fan_out", ignore_result=True)
@@ -20,6 +20,11 @@ def deliver_email(self, delivery_id: int) -> str:
 @shared_task(bind=True, name="forum.notifications.tasks.deliver_digest", ignore_result=True)
 def deliver_digest(self, digest_id: int) -> str:
     return outbox.run(self, Digest, digest_id, delivery.send_digest)
+
+
+@shared_task(bind=True, name="forum.notifications.tasks.deliver_summary", ignore_result=True)
+def deliver_summary(self, summary_id: int) -> str:
+    return outbox.run(self, EmailSummary, summary_id, summaries.send_summary)
 
 
 @shared_task(name="forum.notifications.tasks.send_digests", ignore_result=True)
