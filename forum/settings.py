@@ -144,7 +144,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # site keeps serving; short socket timeouts keep a Redis that hangs from holding up requests.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+    CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=1.0)
     CACHES = {
         "default": {
             "BACKEND": "forum.lib.cache.FailSafeRedisCache",
