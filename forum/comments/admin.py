@@ -24,8 +24,9 @@ class CommentAdminForm(forms.ModelForm):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """Comments listed as trees. Writes go through posting.py: visibility through posting.set_status (the
-    moderation app adds its actions here), a changed body through posting.revise_comment (so the spam check
-    sees it), so counts, caches, events and the audit log stay true.
+    moderation app registers a subclass with its bulk actions, forum/moderation/admin.py), a changed body
+    through posting.revise_comment (so the spam check sees it), so counts, caches, events and the audit log
+    stay true.
 
     A plain ModelAdmin in tree order rather than mptt's MPTTModelAdmin, whose list indents rows with
     inline style attributes that the Content-Security-Policy refuses; the excerpt's dashes show depth."""

@@ -28,3 +28,10 @@ def can_delete(comment: Comment, user) -> bool:
 def can_moderate(user) -> bool:
     """The one "may moderate": members of "Moderators", and superusers (who hold every permission)."""
     return bool(user is not None and user.is_authenticated and user.has_perm("comments.moderate_comment"))
+
+
+def can_close(user) -> bool:
+    """Closing an article's comments and locking threads: moderators, and editors who may change articles."""
+    return can_moderate(user) or bool(
+        user is not None and user.is_authenticated and user.has_perm("articles.change_article")
+    )
