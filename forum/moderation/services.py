@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from forum.comments.models import Comment
 from forum.comments.posting import remove_comment, set_status
@@ -255,10 +255,10 @@ class BulkResult:
 
 
 BULK_ACTIONS = {
-    "approve": _lazy("Approve"),
-    "hide": _lazy("Hide"),
-    "spam": _lazy("Mark as spam"),
-    "delete": _lazy("Delete for good"),
+    "approve": gettext_lazy("Approve"),
+    "hide": gettext_lazy("Hide"),
+    "spam": gettext_lazy("Mark as spam"),
+    "delete": gettext_lazy("Delete for good"),
 }
 
 

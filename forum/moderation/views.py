@@ -20,8 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
@@ -46,7 +45,7 @@ from forum.moderation.permissions import can_close, can_moderate
 from forum.moderation.queue import TABS, Queue
 
 ROW_RELATIONS = ("article", "author")
-MODERATORS_ONLY = _lazy("Only moderators can do that.")
+MODERATORS_ONLY = gettext_lazy("Only moderators can do that.")
 
 
 def moderators_only(view: Callable) -> Callable:
@@ -239,7 +238,7 @@ def is_reader(user) -> bool:
     return user.is_authenticated
 
 
-CLOSERS_ONLY = _lazy("Only editors and moderators can close a discussion or lock a thread.")
+CLOSERS_ONLY = gettext_lazy("Only editors and moderators can close a discussion or lock a thread.")
 
 
 def load_article(request: HttpRequest, pk: int) -> Article:
@@ -266,35 +265,35 @@ ACTIONS: dict[str, Action] = {
     "hide": Action(
         form=HideForm,
         act=lambda request, comment, data: services.hide(comment=comment, actor=request.user, **data),
-        title=_lazy("Hide a comment"),
-        done=_lazy("The comment is hidden."),
+        title=gettext_lazy("Hide a comment"),
+        done=gettext_lazy("The comment is hidden."),
         form_page=True,
     ),
     "unhide": Action(
         form=NoteForm,
         act=lambda request, comment, data: services.unhide(comment=comment, actor=request.user, **data),
-        title=_lazy("Show a hidden comment again"),
-        done=_lazy("The comment is shown again."),
+        title=gettext_lazy("Show a hidden comment again"),
+        done=gettext_lazy("The comment is shown again."),
     ),
     "approve": Action(
         form=NoteForm,
         act=lambda request, comment, data: services.approve(comment=comment, actor=request.user, **data),
-        title=_lazy("Approve a comment"),
-        done=_lazy("The comment is approved."),
+        title=gettext_lazy("Approve a comment"),
+        done=gettext_lazy("The comment is approved."),
     ),
     "spam": Action(
         form=NoteForm,
         act=lambda request, comment, data: services.mark_spam(comment=comment, actor=request.user, **data),
-        title=_lazy("Mark a comment as spam"),
-        done=_lazy("The comment is marked as spam."),
+        title=gettext_lazy("Mark a comment as spam"),
+        done=gettext_lazy("The comment is marked as spam."),
     ),
     "delete": Action(
         form=DeleteForm,
         act=lambda request, comment, data: services.delete_for_good(
             comment=comment, actor=request.user, reason=data["reason"], note=data["note"]
         ),
-        title=_lazy("Delete a comment for good"),
-        done=_lazy("The comment is deleted for good."),
+        title=gettext_lazy("Delete a comment for good"),
+        done=gettext_lazy("The comment is deleted for good."),
         # The comment is gone: back to its article.
         back=lambda request, comment: comment.article.get_absolute_url(),
         form_page=True,
@@ -303,8 +302,8 @@ ACTIONS: dict[str, Action] = {
     "lock": Action(
         form=NoteForm,
         act=lambda request, comment, data: closing.lock_replies(comment=comment, actor=request.user, **data),
-        title=_lazy("Lock the replies"),
-        done=_lazy("No new replies can be posted below this comment."),
+        title=gettext_lazy("Lock the replies"),
+        done=gettext_lazy("No new replies can be posted below this comment."),
         allowed=can_close,
         refusal=CLOSERS_ONLY,
     ),
@@ -313,8 +312,8 @@ ACTIONS: dict[str, Action] = {
         act=lambda request, comment, data: closing.unlock_replies(
             comment=comment, actor=request.user, **data
         ),
-        title=_lazy("Unlock the replies"),
-        done=_lazy("Replies below this comment are open again."),
+        title=gettext_lazy("Unlock the replies"),
+        done=gettext_lazy("Replies below this comment are open again."),
         allowed=can_close,
         refusal=CLOSERS_ONLY,
     ),
@@ -324,8 +323,8 @@ ACTIONS: dict[str, Action] = {
         act=lambda request, article, data: closing.close_comments(
             article=article, actor=request.user, **data
         ),
-        title=_lazy("Close the comments"),
-        done=_lazy("Comments are closed on this article."),
+        title=gettext_lazy("Close the comments"),
+        done=gettext_lazy("Comments are closed on this article."),
         back=back_to_discussion,
         allowed=can_close,
         refusal=CLOSERS_ONLY,
@@ -336,8 +335,8 @@ ACTIONS: dict[str, Action] = {
         act=lambda request, article, data: closing.reopen_comments(
             article=article, actor=request.user, **data
         ),
-        title=_lazy("Reopen the comments"),
-        done=_lazy("Comments are open again on this article."),
+        title=gettext_lazy("Reopen the comments"),
+        done=gettext_lazy("Comments are open again on this article."),
         back=back_to_discussion,
         allowed=can_close,
         refusal=CLOSERS_ONLY,
@@ -347,8 +346,8 @@ ACTIONS: dict[str, Action] = {
         form=SuspendForm,
         load=lambda request, pk: get_object_or_404(get_user_model(), pk=pk),
         act=suspend_reader,
-        title=_lazy("Suspend a reader"),
-        done=_lazy("%(name)s is suspended."),
+        title=gettext_lazy("Suspend a reader"),
+        done=gettext_lazy("%(name)s is suspended."),
         name=lambda user: user.public_name,
         back=back_to_queue,
     ),
@@ -358,8 +357,8 @@ ACTIONS: dict[str, Action] = {
         act=lambda request, suspension, data: suspensions.lift_suspension(
             suspension=suspension, actor=request.user, **data
         ),
-        title=_lazy("Lift a suspension"),
-        done=_lazy("The suspension of %(name)s is lifted."),
+        title=gettext_lazy("Lift a suspension"),
+        done=gettext_lazy("The suspension of %(name)s is lifted."),
         name=lambda suspension: suspension.user.public_name,
         back=back_to_queue,
     ),
@@ -369,18 +368,18 @@ ACTIONS: dict[str, Action] = {
         act=lambda request, appeal, data: appeals.decide_appeal(
             appeal=appeal, actor=request.user, grant=data["decision"] == "grant", reason=data["reason"]
         ),
-        title=_lazy("Decide an appeal"),
-        done=_lazy("The appeal is decided; its author will be told."),
+        title=gettext_lazy("Decide an appeal"),
+        done=gettext_lazy("The appeal is decided; its author will be told."),
         back=lambda request, appeal: f"{reverse('moderation:queue')}?tab=appeals",
     ),
     # Readers, on a comment (their own, for an appeal).
     "report": Action(
         form=ReportForm,
         act=lambda request, comment, data: reports.report(comment=comment, reporter=request.user, **data),
-        title=_lazy("Report a comment"),
-        done=_lazy("Thank you. The moderators will look at this comment."),
+        title=gettext_lazy("Report a comment"),
+        done=gettext_lazy("Thank you. The moderators will look at this comment."),
         allowed=is_reader,
-        refusal=_lazy("Log in first."),
+        refusal=gettext_lazy("Log in first."),
         in_place=True,
         form_page=True,
         form_check=reports.check_can_report,
@@ -389,10 +388,10 @@ ACTIONS: dict[str, Action] = {
     "appeal": Action(
         form=AppealForm,
         act=lambda request, comment, data: appeals.appeal(comment=comment, author=request.user, **data),
-        title=_lazy("Appeal against the hiding of your comment"),
-        done=_lazy("Your appeal is with the moderators. You will be told of their decision."),
+        title=gettext_lazy("Appeal against the hiding of your comment"),
+        done=gettext_lazy("Your appeal is with the moderators. You will be told of their decision."),
         allowed=is_reader,
-        refusal=_lazy("Log in first."),
+        refusal=gettext_lazy("Log in first."),
         form_page=True,
         form_check=appeals.check_can_appeal,
     ),

@@ -89,8 +89,8 @@ def test_production_session_cookie_is_secure_httponly_and_same_site(production):
 
 
 def test_production_csrf_cookie_is_secure_and_same_site(production):
-    # Not HttpOnly: Django's CSRF cookie is readable by design (htmx sends the token from the form field).
-    assert production["csrf"] == {"secure": True, "httponly": False, "samesite": "Lax"}
+    # HttpOnly: no script reads it (htmx sends the token from the page).
+    assert production["csrf"] == {"secure": True, "httponly": True, "samesite": "Lax"}
 
 
 def test_production_redirects_plain_http_to_https(production):
