@@ -11,6 +11,7 @@ from forum.comments.models import Comment
 from forum.moderation.models import Report
 from tests.e2e.discussion import actions, body, comment
 from tests.factories import PASSWORD, ArticleFactory, CommentFactory, ModeratorFactory, UserFactory
+from tests.services import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,6 +105,11 @@ def test_a_ukrainian_reader_goes_from_sign_up_to_the_moderators_reason_in_ukrain
     note = comment(olena, own.pk).locator(".moderation-note")
     expect(note).to_contain_text("Приховано від читачів. Причина: Не на тему.")
     expect(note).to_contain_text("Його бачите лише ви та модератори.")
-    [hidden] = [m for m in mailbox if m.to == ["olena@example.com"] and m is not verification]
+    # The e-mail is sent by the task the hiding enqueued on commit, in the live server's thread: wait for it.
+    [hidden] = wait_until(
+        lambda: [m for m in mailbox if m.to == ["olena@example.com"] and m is not verification],
+        10,
+        what="the e-mail about the hidden comment",
+    )
     assert hidden.subject == "[Tribune] Ваш коментар до «Білорусь закликає до перемир’я» приховано"
     assert "Причина: Не на тему" in hidden.body
