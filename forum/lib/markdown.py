@@ -46,7 +46,8 @@ def sanitise_comment_html(html: str) -> str:
     return nh3.clean(
         html,
         tags=COMMENT_TAGS,
-        attributes={"a": {"href", "title"}},
+        # "*" empties ammonia's default generic attributes (title and lang on every tag).
+        attributes={"a": {"href", "title"}, "*": set()},
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
@@ -61,7 +62,13 @@ def render_article(source: str) -> str:
     return nh3.clean(
         _article_parser.render(source),
         tags=ARTICLE_TAGS,
-        attributes={"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"align"}, "td": {"align"}},
+        attributes={
+            "a": {"href", "title"},
+            "img": {"src", "alt", "title"},
+            "th": {"align"},
+            "td": {"align"},
+            "*": set(),
+        },
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,

@@ -43,6 +43,9 @@ def test_comment_markdown_subset(source, expected):
             '<a href="https://example.com" rel="nofollow ugc noopener noreferrer">x</a>',
         ),
         ("<p>line<br>break</p>", "<p>line<br>break</p>"),
+        # ammonia keeps title and lang on every tag unless told otherwise (found by the fuzz test)
+        ("<p title='x' lang='en'>Hi</p>", "<p>Hi</p>"),
+        ("<?<noscript><p title='</noscript><img src=x onerror=alert(1)>'>", "<p></p>"),
     ],
 )
 def test_sanitiser_strips_everything_outside_the_allow_list(html, expected):
