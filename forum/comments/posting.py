@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 from forum.comments import policies, signals
 from forum.comments.models import DELETED_ACCOUNT_NAME, MAX_BODY_LENGTH, Comment, Vote
-from forum.comments.rules import can_delete, can_edit, can_moderate
+from forum.comments.rules import can_delete, can_edit, can_moderate, is_logged_in, thread_locked
 from forum.comments.versions import discussion_changed
 
 
@@ -47,7 +47,7 @@ def _grouped(number: int) -> str:
 def check_permission(action: str, user, article: Article, comment: Comment | None = None) -> None:
     """Refuse a reader's write with a PermissionDenied: first anyone logged out, then whatever the
     COMMENTS_PERMISSION_POLICIES refuse (suspensions, the automatic close), in the order listed."""
-    if not user.is_authenticated:
+    if not is_logged_in(user):
         raise PermissionDenied(_("Log in to take part in the discussion."))
     for policy in policies.permission_policies():
         policy(action, user, article, comment)
@@ -70,7 +70,7 @@ def check_parent(article: Article, parent: Comment) -> None:
 
 def check_thread_open(comment: Comment) -> None:
     """Refuse a write below a locked comment (a reply to it or its replies, a vote on them)."""
-    if comment.replies_locked or comment.ancestors().filter(replies_locked=True).exists():
+    if thread_locked(comment):
         raise PermissionDenied(_("This thread is locked: no new replies."))
 
 

@@ -118,27 +118,24 @@ class ViewerBuilder(Protocol):
 
 def comment_actions(discussion: Discussion, user) -> list[CommentActions]:
     """The comment-level part for each node, from what the page loaded (the votes come annotated with the
-    comments: threads.with_viewer_votes). No query."""
+    comments: threads.with_viewer_votes) and the rules' offers (forum/comments/rules.py). No query."""
     if not user.is_authenticated:
-        return [CommentActions(can_reply=node.comment.is_public) for node in discussion.nodes]
+        return [CommentActions(can_reply=rules.offers_reply(node.comment)) for node in discussion.nodes]
     moderator = rules.can_moderate(user)
-    window_start = timezone.now() - rules.edit_window()
+    now = timezone.now()
     actions = []
     for node in discussion.nodes:
         comment = node.comment
         own = comment.is_written_by(user)
-        public = comment.status == Comment.Status.PUBLISHED
         actions.append(
             CommentActions(
                 voted=getattr(comment, "viewer_voted", False),
                 own=own,
-                can_vote=public and not own,
-                can_reply=public,
-                can_edit=own
-                and comment.created_at >= window_start
-                and comment.status in Comment.EDITABLE_STATUSES,
-                can_delete=own and comment.status != Comment.Status.DELETED,
-                can_report=public and not own and not moderator,
+                can_vote=rules.offers_vote(comment, user, own=own),
+                can_reply=rules.offers_reply(comment),
+                can_edit=rules.can_edit(comment, user, own=own, now=now),
+                can_delete=rules.can_delete(comment, user, own=own),
+                can_report=rules.offers_report(comment, user, moderator=moderator, own=own),
             )
         )
     return actions

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forum.comments import rules
 from forum.comments.models import Comment
 from forum.moderation.models import APPEAL_MAX_LENGTH, Appeal, ModerationAction
 from forum.moderation.permissions import check_moderator
@@ -19,6 +20,8 @@ DECISION_MAX_LENGTH = 300
 
 
 def check_can_appeal(comment: Comment, user) -> None:
+    """Who may appeal at all (PermissionDenied): the author. The comment's state, the rest of
+    rules.can_appeal, and the one appeal per comment are checked when the appeal is filed."""
     if not comment.is_written_by(user):
         raise PermissionDenied(_("Only the author of a comment can appeal against its hiding."))
 
@@ -35,7 +38,8 @@ def appeal(*, comment: Comment, author, text: str) -> Appeal:
         )
     with transaction.atomic():
         target = lock_comment(comment)
-        if target.status != Comment.Status.HIDDEN:
+        # The author passed check_can_appeal: what the rule can still refuse is the comment's state.
+        if not rules.can_appeal(target, author):
             raise ValidationError(_("Only a hidden comment can be appealed."), code="not_hidden")
         if Appeal.objects.filter(comment=target).exists():
             raise ValidationError(_("You have already appealed for this comment."), code="duplicate")

@@ -1,5 +1,8 @@
-"""Moderation's refusals. The questions themselves ("may moderate", "may close") live in the one rules module,
-forum.comments.rules, and are re-exported here."""
+"""Moderation's refusals, with their messages. The questions themselves live in the one rules module,
+forum.comments.rules: "may moderate" (hiding, unhiding, approving, marking as spam, deleting for good,
+suspending and lifting, deciding appeals, the queue, moderation in the admin) and "may close" (closing an
+article's comments, locking a thread), re-exported here. Readers' reports and appeals are refused in
+reports.py and appeals.py, which ask the rules module first and add what moderation's tables know."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from forum.comments import rules
 from forum.comments.models import Comment
 from forum.moderation.models import REPORT_REASONS, ModerationAction, Report
 from forum.moderation.services import change_status, clean_note, clean_reason, lock_comment
@@ -67,8 +68,9 @@ def moderator_approved(comment: Comment) -> bool:
 
 
 def check_can_report(comment: Comment, reporter) -> None:
-    """Who may report at all (PermissionDenied); the comment's state is checked when the report is filed."""
-    if reporter is None or not reporter.is_authenticated:
+    """Who may report at all (PermissionDenied): the reader's part of rules.can_report, and no suspension. The
+    comment's state, the rest of the rule, and one report per reader are checked when the report is filed."""
+    if not rules.is_logged_in(reporter):
         raise PermissionDenied(_("Log in to report a comment."))
     check_not_suspended(reporter)
     if comment.is_written_by(reporter):
@@ -87,7 +89,8 @@ def report(*, comment: Comment, reporter, reason: str, law: str = "", note: str 
 
     with transaction.atomic():
         target = lock_comment(comment)
-        if target.status != Comment.Status.PUBLISHED:
+        # The reporter passed check_can_report: what the rule can still refuse is the comment's state.
+        if not rules.can_report(target, reporter):
             raise ValidationError(
                 _("This comment is not on show; there is nothing to report."), code="not_public"
             )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 
 from articles.models import Article
+from forum.comments import rules
 from forum.comments.models import Comment
 from forum.lib.urls import UrlForPk
 from forum.moderation.closing import is_auto_closed, posting_refusal
@@ -30,11 +31,12 @@ class HidingNote:
     by_reports: bool = False
     appeal_status: str = ""  # the author's appeal, if any: an Appeal.Status value
     appeal_reason: str = ""  # and the reason of its decision
-    own: bool = False
+    appealable: bool = False  # forum.comments.rules.can_appeal: the author of a hidden comment
 
     @property
     def can_appeal(self) -> bool:
-        return self.own and not self.appeal_status and self.kind != ModerationAction.Kind.SPAM
+        """The Appeal link: the rule, and no appeal yet (appeals.appeal allows one) nor a spam verdict."""
+        return self.appealable and not self.appeal_status and self.kind != ModerationAction.Kind.SPAM
 
     @property
     def appeal_label(self) -> str:
@@ -136,5 +138,5 @@ def hiding_notes(comments: list[Comment], user, *, moderator: bool) -> dict[int,
             )
     for comment in readable:
         note = notes.setdefault(comment.pk, HidingNote(reason=""))
-        note.own = comment.is_written_by(user)
+        note.appealable = rules.can_appeal(comment, user)
     return notes

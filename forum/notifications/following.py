@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from articles.models import Article
+from forum.comments import rules
 from forum.comments.models import Comment
 from forum.lib.urls import UrlForPk
 from forum.notifications.models import Subscription
@@ -30,7 +31,7 @@ def following_on(user, article_id: int) -> tuple[bool | None, set[int]]:
     """For a discussion page, in one query: whether the reader chose to follow the article (None when they
     never chose: then an author follows their own article), and the ids of the top-level comments of the
     threads they follow there."""
-    if not user.is_authenticated:
+    if not rules.is_logged_in(user):
         return None, set()
     rows = (
         Subscription.objects.filter(user=user)
@@ -81,7 +82,7 @@ class FollowingState:
 
 def following_state(user, article: Article) -> FollowingState:
     """One query for a logged-in reader (following_on), none for anonymous ones."""
-    if not user.is_authenticated:
+    if not rules.is_logged_in(user):
         return FollowingState()
     chose, threads = following_on(user, article.pk)
     return FollowingState(

@@ -161,6 +161,25 @@ def test_the_author_sees_the_appeal_decision(client, hidden, reader, moderator):
     assert "/appeal/form/" not in html
 
 
+def test_the_author_of_a_comment_filtered_as_spam_is_offered_no_appeal(comment, reader):
+    from forum.moderation.viewer import hiding_notes
+
+    comment.status = Comment.Status.SPAM  # the spam check's verdict leaves no moderator's entry in the log
+    comment.save(update_fields=["status"])
+
+    notes = hiding_notes([comment], reader, moderator=False)
+
+    assert notes[comment.pk].can_appeal is False
+
+
+def test_another_reader_is_offered_no_appeal_on_a_hidden_comment(hidden, other_reader):
+    from forum.moderation.viewer import hiding_notes
+
+    notes = hiding_notes([hidden], other_reader, moderator=True)
+
+    assert notes[hidden.pk].can_appeal is False
+
+
 def test_moderators_read_it_dimmed_with_the_reason_and_who(client, hidden, moderator):
     html = page_as(client, moderator)
 
