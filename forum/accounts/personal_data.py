@@ -8,7 +8,8 @@ Deletion, in order (docs/privacy.md):
 3. notifications: their inbox, digests, follows and e-mail choices;
 4. comments: their votes are withdrawn (scores lose them) and their comments stay in the threads as
    "[deleted account]", with the text removed unless ACCOUNT_DELETION_KEEPS_TEXT;
-5. the account: admin log entries about it lose its name, its sessions and e-mail addresses go, then the user.
+5. the account: admin log entries about it and its comments lose its name, its sessions and e-mail addresses
+   go, then the user.
 """
 
 from allauth.account.models import EmailAddress
@@ -22,7 +23,7 @@ from django.utils import timezone
 from forum.accounts.models import User
 from forum.comments import personal_data as comments_data
 from forum.comments import posting
-from forum.comments.models import DELETED_ACCOUNT_NAME
+from forum.comments.models import DELETED_ACCOUNT_NAME, Comment
 from forum.moderation import personal_data as moderation_data
 from forum.notifications import personal_data as notifications_data
 from forum.spam import personal_data as spam_data
@@ -76,9 +77,14 @@ def delete_account(user: User, *, keep_text: bool | None = None) -> None:
         moderation_data.forget_user(user)
         notifications_data.forget_user(user)
         posting.withdraw_votes(user=user)
+        # The admin's log names each comment a moderator changed there by its author ("Comment #7 by …").
+        comment_ids = [str(pk) for pk in Comment.objects.filter(author=user).values_list("pk", flat=True)]
         posting.anonymise_author(author=user, keep_text=keep_text)
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+        ).update(object_repr=DELETED_ACCOUNT_NAME)
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Comment), object_id__in=comment_ids
         ).update(object_repr=DELETED_ACCOUNT_NAME)
         delete_sessions(user)
         EmailAddress.objects.filter(user=user).delete()

@@ -1,8 +1,6 @@
-from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from forum.comments import posting
 from forum.comments.models import Comment
 from forum.comments.rules import can_moderate
 
@@ -10,28 +8,15 @@ from forum.comments.rules import can_moderate
 WITHHELD = _("[text withheld: only moderators read it]")
 
 
-class CommentAdminForm(forms.ModelForm):
-    class Meta:
-        model = Comment
-        fields = ["body"]
-
-    def clean_body(self) -> str:
-        # The same cleaning as on the site (line endings, surrounding space), so that posting.revise_comment
-        # gets a body it accepts and a bad one is a form error, not a 500.
-        return posting.clean_body(self.cleaned_data.get("body", ""))
-
-
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    """Comments listed as trees. Writes go through posting.py: visibility through posting.set_status (the
-    moderation app registers a subclass with its bulk actions, forum/moderation/admin.py), a changed body
-    through posting.revise_comment (so the spam check sees it), so counts, caches, events and the audit log
-    stay true.
+    """Comments listed as trees, to read: this admin changes and deletes nothing (a POST to a change page is
+    refused), because every write goes through posting.py, where counts, caches and events stay true. The
+    moderation app registers a subclass in its place (forum/moderation/admin.py) with its bulk actions and
+    the one change the admin makes, a moderator's edit of the text, which it logs.
 
     A plain ModelAdmin in tree order rather than mptt's MPTTModelAdmin, whose list indents rows with
     inline style attributes that the Content-Security-Policy refuses; the excerpt's dashes show depth."""
-
-    form = CommentAdminForm
 
     list_display = ("excerpt", "display_author", "article", "status", "created_at", "score")
     list_filter = ("status", ("article", admin.RelatedOnlyFieldListFilter), "created_at")
@@ -46,6 +31,7 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "created_at",
         "edited_at",
+        "edited_by_moderator",
         "score",
         "spam_score",
         "spam_reasons",
@@ -60,8 +46,16 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # comments are written by readers on the site
 
+    def has_change_permission(self, request, obj=None):
+        return False  # the page is for reading; see the class's docstring
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting here would cascade to the replies and skip the count, the events and the log:
+        # a comment goes through its author's delete or moderation's "delete for good".
+        return False
+
     # Editors see the discussion here but do not moderate it: they read only the text that the site would
-    # show them, cannot search withheld text, and never edit a body.
+    # show them and cannot search withheld text.
     def get_list_display(self, request):
         if can_moderate(request.user):
             return self.list_display
@@ -88,19 +82,11 @@ class CommentAdmin(admin.ModelAdmin):
         return tuple("withheld_text" if f == "body" else f for f in self.fields if f != "body_html")
 
     def get_readonly_fields(self, request, obj=None):
-        if can_moderate(request.user):
-            return self.readonly_fields
         return (*self.readonly_fields, "body", "withheld_text")
 
     @admin.display(description=_("body"))
     def withheld_text(self, comment: Comment) -> str:
         return str(WITHHELD)
-
-    def save_model(self, request, obj: Comment, form, change: bool) -> None:
-        # The body is the one field the admin may change; nothing else is saved from here.
-        if "body" in form.changed_data:
-            stored = Comment.objects.get(pk=obj.pk)
-            posting.revise_comment(comment=stored, actor=request.user, body=obj.body)
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment: Comment) -> str:

@@ -143,6 +143,11 @@ class Comment(MPTTModel):
     )
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    edited_by_moderator = models.BooleanField(
+        _("edited by a moderator"),
+        default=False,
+        help_text=_("The text shown is a moderator's change; the author's own later edit clears it."),
+    )
     score = models.IntegerField(_("votes"), default=0)
     replies_locked = models.BooleanField(
         _("replies locked"), default=False, help_text=_("No new replies below this comment.")

@@ -149,8 +149,10 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
         return comment
     comment.body = body
     comment.edited_at = timezone.now()
+    # The author's own words replace a moderator's change: "edited by a moderator" no longer holds.
+    comment.edited_by_moderator = False
     with transaction.atomic():
-        comment.save(update_fields=["body", "edited_at"])
+        comment.save(update_fields=["body", "edited_at", "edited_by_moderator"])
         discussion_changed(comment.article_id)
         signals.comment_edited.send(sender=Comment, comment=comment)
     return comment
@@ -217,16 +219,19 @@ def remove_empty_placeholders(comment_id: int | None) -> None:
 
 def revise_comment(*, comment: Comment, actor, body: str) -> Comment:
     """A moderator's change to someone else's text (the admin). Unlike edit_comment no author or time
-    window applies, and the comment keeps its "edited" time; like it, the body is cleaned and comment_edited
-    goes out, so the spam check looks at the new text."""
+    window applies, and the comment keeps its author's "edited" time but is marked `edited_by_moderator`
+    (readers see "edited by a moderator"); like it, the body is cleaned and comment_edited goes out, so the
+    spam check looks at the new text. An unchanged body changes nothing. Callers that record more
+    (moderation's log, with the old text) do so in their own transaction around this call."""
     if not can_moderate(actor):
         raise PermissionDenied(_("Only moderators can do that."))
     body = clean_body(body)
     if body == comment.body:
         return comment
     comment.body = body
+    comment.edited_by_moderator = True
     with transaction.atomic():
-        comment.save(update_fields=["body"])
+        comment.save(update_fields=["body", "edited_by_moderator"])
         discussion_changed(comment.article_id)
         signals.comment_edited.send(sender=Comment, comment=comment, actor=actor)
     return comment

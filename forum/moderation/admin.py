@@ -1,5 +1,6 @@
 """The moderation records in the admin: read-only (the queue and the services are where things change),
-and the per-article discussion settings as an inline of the article's page."""
+the per-article discussion settings, and the comments admin with moderation's bulk actions and its one
+change form, a moderator's edit of a comment's text (logged by services.revise)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -11,7 +12,7 @@ from django.utils.translation import ngettext
 from forum.comments.admin import CommentAdmin
 from forum.comments.models import Comment
 from forum.moderation import services, suspensions
-from forum.moderation.forms import HideForm
+from forum.moderation.forms import CommentTextForm, HideForm
 from forum.moderation.models import Appeal, DiscussionSettings, ModerationAction, Report, Suspension
 from forum.moderation.permissions import can_moderate
 
@@ -57,6 +58,8 @@ class ModerationActionAdmin(ReadOnlyAdmin):
         "note",
         "status_before",
         "status_after",
+        "text_before",
+        "text_after",
     )
     show_full_result_count = False
 
@@ -195,7 +198,26 @@ admin.site.unregister(Comment)
 
 @admin.register(Comment)
 class ModeratedCommentAdmin(CommentAdmin):
+    """Moderators may change a comment's text here, and nothing else about it (visibility goes through the
+    actions); everyone else reads, as in the comments app's admin."""
+
+    form = CommentTextForm
     actions = [*CommentAdmin.actions, hide_comments, unhide_comments, mark_comments_spam]
 
     def has_moderate_permission(self, request) -> bool:
         return can_moderate(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return can_moderate(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A comment its author deleted has no text left to edit (and none to bring back).
+        if can_moderate(request.user) and (obj is None or obj.status != Comment.Status.DELETED):
+            return self.readonly_fields
+        return super().get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj: Comment, form, change: bool) -> None:
+        # The text is the one field this form has; the revision re-reads the comment under its lock and logs
+        # the text it replaces, in the transaction of the admin's change view.
+        if "body" in form.changed_data:
+            services.revise(comment=obj, actor=request.user, body=form.cleaned_data["body"])

@@ -1,6 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from forum.comments import posting
+from forum.comments.models import Comment
 from forum.moderation.appeals import DECISION_MAX_LENGTH
 from forum.moderation.models import (
     APPEAL_MAX_LENGTH,
@@ -169,3 +172,33 @@ class QueueFilterForm(forms.Form):
     )
     author = forms.CharField(label=_("Author (username)"), required=False, max_length=150)
     page = forms.CharField(required=False)
+
+
+class CommentTextForm(forms.ModelForm):
+    """The one field of a comment that the admin changes, for moderators (ModeratedCommentAdmin, which saves
+    it through services.revise)."""
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        error_messages = {
+            "body": {
+                "required": _(
+                    "A comment cannot be left without text: to take it down, hide it or delete it for good."
+                )
+            }
+        }
+        help_texts = {
+            "body": _(
+                "A change is recorded in the moderation log with the text before it, and readers see "
+                "“edited by a moderator”."
+            )
+        }
+
+    def clean_body(self) -> str:
+        # The same cleaning as on the site (line endings, surrounding space), so that the revision gets a
+        # body it accepts and a bad one is a form error, not a 500.
+        try:
+            return posting.clean_body(self.cleaned_data["body"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["body"]) from None

@@ -40,11 +40,15 @@ class ModerationActionQuerySet(models.QuerySet):
 
     def forget_names(self, user, name: str) -> int:
         """The one change the log allows (the PostgreSQL trigger too): when an account is deleted, its
-        username in the entries becomes `name`, and the text of its own appeals goes. Everything else
-        about each entry stays."""
+        username in the entries becomes `name`, and the text of its own appeals goes, as do both texts of
+        the moderators' edits of its comments (what they wrote, and the moderator's version of it).
+        Everything else about each entry stays."""
         rows = models.QuerySet.update(self.filter(actor=user), actor_name=name)
         rows += models.QuerySet.update(self.filter(target_user=user), target_name=name)
         models.QuerySet.update(self.filter(actor=user, kind=ModerationAction.Kind.APPEAL), note="")
+        models.QuerySet.update(
+            self.filter(target_user=user, kind=ModerationAction.Kind.EDIT), text_before="", text_after=""
+        )
         return rows
 
     def for_comments(self, comment_ids) -> "ModerationActionQuerySet":
@@ -59,7 +63,7 @@ class ModerationAction(models.Model):
 
     Append-only: the model refuses to save an existing row or delete one, its queryset refuses update() and
     delete(), the admin is read-only and, on PostgreSQL, a trigger refuses UPDATE and DELETE, except the
-    erasure of a deleted account's names and appeal texts (`forget_names`). The links to the
+    erasure of a deleted account's names, appeal texts and edited texts (`forget_names`). The links to the
     comment, article and users carry no database constraint and are never cascaded, so an entry survives the
     deletion of what it is about (the comment id stays; the names are kept as text).
     """
@@ -80,6 +84,7 @@ class ModerationAction(models.Model):
         APPEAL = "appeal", _("Appealed by the author")
         APPEAL_GRANTED = "appeal_granted", _("Appeal granted")
         APPEAL_REJECTED = "appeal_rejected", _("Appeal rejected")
+        EDIT = "edit", _("Text edited")
 
     # What counts as "an earlier action against" an author in the queue.
     AGAINST_AUTHOR = (Kind.HIDE, Kind.AUTO_HIDE, Kind.SPAM, Kind.DELETE, Kind.SUSPEND)
@@ -129,6 +134,9 @@ class ModerationAction(models.Model):
     note = models.TextField(_("note"), blank=True)
     status_before = models.CharField(_("status before"), max_length=10, blank=True)
     status_after = models.CharField(_("status after"), max_length=10, blank=True)
+    # A moderator's edit of a comment's text keeps both versions, so the log tells what was there before.
+    text_before = models.TextField(_("text before"), blank=True)
+    text_after = models.TextField(_("text after"), blank=True)
 
     objects = ModerationActionQuerySet.as_manager()
 
@@ -167,6 +175,8 @@ class ModerationAction(models.Model):
         note: str = "",
         status_before: str = "",
         status_after: str = "",
+        text_before: str = "",
+        text_after: str = "",
     ) -> "ModerationAction":
         if comment is not None:
             article_id = comment.article_id
@@ -187,6 +197,8 @@ class ModerationAction(models.Model):
             note=note,
             status_before=status_before,
             status_after=status_after,
+            text_before=text_before,
+            text_after=text_after,
         )
 
 

@@ -51,6 +51,12 @@ def export(user) -> dict:
                 "created_at": _when(action.created_at),
                 "status_before": action.status_before,
                 "status_after": action.status_after,
+                # A moderator's edit of their comment: their text, and what it became.
+                **(
+                    {"text_before": action.text_before, "text_after": action.text_after}
+                    if action.kind == ModerationAction.Kind.EDIT
+                    else {}
+                ),
             }
             for action in ModerationAction.objects.filter(target_user=user).order_by("created_at", "pk")
         ],
@@ -58,7 +64,8 @@ def export(user) -> dict:
 
 
 def forget_user(user) -> None:
-    """Their reports, appeals and suspensions go; the log keeps its entries without their name."""
+    """Their reports, appeals and suspensions go; the log keeps its entries without their name, their
+    appeals' text or the texts of moderators' edits of their comments."""
     Report.objects.filter(reporter=user).delete()
     Appeal.objects.filter(author=user).delete()
     Suspension.objects.filter(user=user).delete()

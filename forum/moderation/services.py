@@ -1,4 +1,5 @@
-"""Moderators' actions on comments: hide, unhide, approve, mark as spam, delete for good, and bulk actions.
+"""Moderators' actions on comments: hide, unhide, approve, mark as spam, delete for good, edit the text, and
+bulk actions.
 
 Each action runs in one transaction: it locks the comment's row, changes its status through
 `forum.comments.posting.set_status` (which keeps the article's count true and sends comment_status_changed)
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from forum.comments.models import Comment
-from forum.comments.posting import remove_comment, set_status
+from forum.comments.posting import remove_comment, revise_comment, set_status
 from forum.moderation.models import (
     HIDE_REASONS,
     NOTE_MAX_LENGTH,
@@ -245,6 +246,27 @@ def delete_for_good(*, comment: Comment, actor, reason: str = "", note: str = ""
         # posting.remove_comment also removes an author-deleted placeholder that only held this reply, keeps
         # the count and sends comment_deleted.
         remove_comment(comment=target, actor=actor)
+    return record
+
+
+def revise(*, comment: Comment, actor, body: str) -> ModerationAction | None:
+    """Change a comment's text (the admin's one way to do it): the comment is marked "edited by a moderator"
+    and the log keeps the text before and after. A body that cleans to the same text changes nothing and
+    logs nothing (None); an empty or overlong one is a ValidationError, as on the site."""
+    check_moderator(actor)
+    with transaction.atomic():
+        target = lock_comment(comment)
+        if target.status == Status.DELETED:
+            raise ValidationError(_("Its author deleted this comment."), code="deleted")
+        before = target.body
+        revise_comment(comment=target, actor=actor, body=body)
+        if target.body == before:
+            return None
+        record = ModerationAction.record(
+            Kind.EDIT, actor=actor, comment=target, text_before=before, text_after=target.body
+        )
+    comment.body, comment.body_html = target.body, target.body_html
+    comment.edited_by_moderator = target.edited_by_moderator
     return record
 
 

@@ -34,6 +34,7 @@ LEAF_TEXT = "Quokka sightings are rarely reported by local papers."
 REPLY_TEXT = "Marmalade prices tell the whole story, frankly."
 APPEAL_TEXT = "My quokka remark was a joke about the newspaper, not a slur."
 REPORT_NOTE = "This reads like a paid advertisement for vacuum cleaners."
+REVISED_TEXT = "Marmalade prices tell the whole story [a moderator removed a name]."
 
 
 @pytest.fixture
@@ -46,8 +47,9 @@ def olena(db):
 @pytest.fixture
 def world(olena, other_reader, article, mailbox, django_capture_on_commit_callbacks, settings):
     """Everything a reader leaves on the site: comments (one with a reply, one hidden and appealed, one a
-    reply), spam-check context, votes both ways, a follow, a notification and a preference, a report, a
-    suspension, entries in the moderation log and the admin's log, and a second logged-in session."""
+    reply that a moderator edited in the admin), spam-check context, votes both ways, a follow, a notification
+    and a preference, a report, a suspension, entries in the moderation log (one with the edited texts) and
+    the admin's log (about the account, and about the edited comment), and a second logged-in session."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.NOTIFICATIONS_EMAIL_DELAY = 0
     moderator = ModeratorFactory(username="mod_mo", display_name="Mo Moderator")
@@ -66,6 +68,12 @@ def world(olena, other_reader, article, mailbox, django_capture_on_commit_callba
         services.hide(comment=leaf, actor=moderator, reason="abuse")
         appeals.appeal(comment=leaf, author=olena, text=APPEAL_TEXT)
         suspensions.suspend(user=olena, duration="7", reason="Repeated abuse", actor=moderator)
+        moderators_browser = Client()
+        moderators_browser.force_login(moderator)
+        edited = moderators_browser.post(
+            f"/admin/comments/comment/{reply.pk}/change/", {"body": REVISED_TEXT}
+        )
+        assert edited.status_code == 302
     LogEntry.objects.create(
         user=moderator,
         content_type=ContentType.objects.get_for_model(User),
@@ -111,6 +119,7 @@ def olenas_data(olena) -> tuple[str, ...]:
         ROOT_TEXT,
         LEAF_TEXT,
         REPLY_TEXT,
+        REVISED_TEXT,
         APPEAL_TEXT,
         REPORT_NOTE,
         hash_ip(ADDRESS),
@@ -125,6 +134,8 @@ def test_the_database_scan_finds_the_data_before_deletion(olena, world):
     assert ("comments.Comment", ROOT_TEXT.lower()) in found
     assert ("spam.SpamCheck", hash_ip(ADDRESS)) in found
     assert ("moderation.ModerationAction", APPEAL_TEXT.lower()) in found
+    assert ("moderation.ModerationAction", REPLY_TEXT.lower()) in found  # the text before the edit
+    assert ("moderation.ModerationAction", REVISED_TEXT.lower()) in found
     assert ("moderation.Report", REPORT_NOTE.lower()) in found
     assert ("admin.LogEntry", "olena kovalenko") in found
 
@@ -144,7 +155,7 @@ def test_export_holds_everything_the_site_keeps_about_the_reader(client, olena, 
         "olena.k@example.net",
         "olena.work@example.org",
     ]
-    assert [c["text"] for c in data["comments"]] == [ROOT_TEXT, LEAF_TEXT, REPLY_TEXT]
+    assert [c["text"] for c in data["comments"]] == [ROOT_TEXT, LEAF_TEXT, REVISED_TEXT]
     assert [v["comment"] for v in data["votes"]] == [world["others"].pk]
     assert [f["thread"] for f in data["follows"]] == [world["root"].pk]
     assert {n["kind"] for n in data["notifications"]} >= {"reply"}
@@ -152,7 +163,12 @@ def test_export_holds_everything_the_site_keeps_about_the_reader(client, olena, 
     assert [(r["comment"], r["note"]) for r in data["reports_filed"]] == [(world["answer"].pk, REPORT_NOTE)]
     assert [a["text"] for a in data["appeals"]] == [APPEAL_TEXT]
     assert [s["reason"] for s in data["suspensions"]] == ["Repeated abuse"]
-    assert {a["kind"] for a in data["moderation_actions_concerning_you"]} >= {"hide", "suspend"}
+    assert {a["kind"] for a in data["moderation_actions_concerning_you"]} >= {"hide", "suspend", "edit"}
+    assert [
+        (a["text_before"], a["text_after"])
+        for a in data["moderation_actions_concerning_you"]
+        if a["kind"] == "edit"
+    ] == [(REPLY_TEXT, REVISED_TEXT)]
     assert {c["context"].get("ip_hash") for c in data["spam_checks"]} == {hash_ip(ADDRESS), None}
 
 
@@ -294,7 +310,7 @@ def test_moderation_log_keeps_its_entries_without_the_name(olena, world):
 
 def test_the_setting_keeps_the_text_anonymised(olena, world, settings):
     settings.ACCOUNT_DELETION_KEEPS_TEXT = True
-    needles = [n for n in olenas_data(olena) if n not in (ROOT_TEXT, LEAF_TEXT, REPLY_TEXT)]
+    needles = [n for n in olenas_data(olena) if n not in (ROOT_TEXT, LEAF_TEXT, REVISED_TEXT)]
 
     delete_account(olena)
 

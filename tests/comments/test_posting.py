@@ -415,9 +415,32 @@ def test_revise_comment_changes_the_text_and_sends_comment_edited(article, reade
         posting.revise_comment(comment=comment, actor=moderator, body="[number removed]")
 
     comment.refresh_from_db()
-    assert (comment.body, comment.edited_at) == ("[number removed]", None)
+    assert (comment.body, comment.edited_at, comment.edited_by_moderator) == ("[number removed]", None, True)
     assert "[number removed]" in comment.body_html
     assert [(e["comment"].pk, e["actor"]) for e in events] == [(comment.pk, moderator)]
+
+
+def test_revise_comment_with_the_same_text_changes_nothing(article, reader, moderator):
+    from forum.comments.signals import comment_edited
+
+    comment = post(article, reader, "Same words")
+
+    with received(comment_edited) as events:
+        posting.revise_comment(comment=comment, actor=moderator, body="  Same words\r\n")
+
+    assert events == []
+    assert Comment.objects.get(pk=comment.pk).edited_by_moderator is False
+
+
+def test_the_authors_own_edit_clears_edited_by_moderator(article, reader, moderator):
+    comment = post(article, reader, "Call 555-0100 for a deal")
+    posting.revise_comment(comment=comment, actor=moderator, body="[number removed]")
+
+    posting.edit_comment(comment=comment, user=reader, body="Ask me for my number")
+
+    comment.refresh_from_db()
+    assert (comment.body, comment.edited_by_moderator) == ("Ask me for my number", False)
+    assert comment.edited_at is not None
 
 
 def test_revise_comment_refuses_an_empty_body(article, reader, moderator):
