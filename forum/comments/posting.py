@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 from forum.comments import policies, signals
 from forum.comments.models import DELETED_ACCOUNT_NAME, MAX_BODY_LENGTH, Comment, Vote
-from forum.comments.rules import can_delete, can_edit, can_moderate, is_logged_in, thread_locked
+from forum.comments.rules import (
+    can_delete,
+    can_edit,
+    can_moderate,
+    comments_closed,
+    is_logged_in,
+    thread_locked,
+)
 from forum.comments.versions import discussion_changed
 
 
@@ -56,7 +63,7 @@ def check_permission(action: str, user, article: Article, comment: Comment | Non
 def check_article_open(article: Article) -> None:
     if not article.is_published():
         raise PermissionDenied(_("This article is not published."))
-    if not article.comments_open:
+    if comments_closed(article):
         raise PermissionDenied(_("Comments are closed on this article."))
 
 

@@ -3,23 +3,30 @@ posting, the admin, the other apps and the API to come ask these predicates, and
 
 Where each question lives:
 - Here, as plain predicates: every question whose inputs are a comment, its article and the user's own
-  permissions. May edit, delete, reply, vote, report, appeal (`can_*`); may comment on an article; may
-  moderate (hide, unhide, mark as spam, delete for good, suspend, decide appeals, see the queue, moderate in
-  the admin); may close (close an article's comments, lock a thread).
+  permissions. Logged in at all (`is_logged_in`); may edit, delete, reply, vote, report, appeal (`can_*`);
+  may comment on an article; the article open (`discussion_open`) or closed by hand (`comments_closed`), a
+  thread locked (`thread_locked`); may moderate (hide, unhide, mark as spam, delete for good, suspend,
+  decide appeals, see the queue, moderate in the admin), and who the moderators are (`moderator_ids`, for
+  telling them); may suspend this reader (`can_suspend`); reads why a comment was taken down
+  (`reads_moderation_note`); may close (close an article's comments, lock a thread); is an editor
+  (`is_editor`: may change articles, and so the close-after overrides).
 - Who reads a comment's text, and so what a page lists: `Comment.TEXT_READERS`, in models.py, beside the
   queryset (`visible_to`) that applies it. Following a thread or an article: any logged-in reader who may
   see it (forum/notifications/views.py asks `visible_to`).
 - What lives in moderation's tables is moderation's question, because this app imports nothing of
-  moderation: a suspension and an article closed by time are refused before every reader's write by the
-  functions of COMMENTS_PERMISSION_POLICIES (forum/moderation/policies.py; forum/comments/policies.py has
-  the signature). An earlier report or appeal is refused by moderation's own checks, which ask the
-  predicates here first: forum/moderation/reports.py (`check_can_report`, `report`) and appeals.py
-  (`check_can_appeal`, `appeal`). Moderation's refusals with their messages (`check_moderator`,
-  `check_can_close`) are forum/moderation/permissions.py, which re-exports `can_moderate` and `can_close`.
+  moderation: a suspension in force and an article closed by time are refused before every reader's write
+  by the functions of COMMENTS_PERMISSION_POLICIES (forum/moderation/policies.py; forum/comments/policies.py
+  has the signature), and the article page's "why the form gives way" is closing.posting_refusal, which asks
+  `comments_closed` and `is_logged_in` here and adds the time and the suspension. An earlier report or
+  appeal is refused by moderation's own checks, which ask the predicates here first:
+  forum/moderation/reports.py (`check_can_report`, `report`) and appeals.py (`check_can_appeal`, `appeal`).
+  Moderation's refusals with their messages (`check_moderator`, `check_can_close`) are
+  forum/moderation/permissions.py, which re-exports `can_moderate` and `can_close`; suspensions.py's
+  `check_can_suspend` refuses the parts of `can_suspend`.
 - Editors' questions about articles are the articles app's, which forum.comments builds on and so cannot
   be asked from here: `articles.desk.can_publish`, `articles.views.can_preview`. The admin site itself is
   Django's (`is_staff`, model permissions); the comments' and moderation's admin pages ask `can_moderate`
-  (the close-after overrides: editors who may change articles, or moderators).
+  (the close-after overrides: `is_editor`, or `can_close` to see them).
 
 Allowed and offered. A `can_*` predicate says whether the write is allowed. The functions that refuse it
 (posting.py, moderation's `check_*`) test the same parts in order, with the reader's reason for each. A page
@@ -31,10 +38,17 @@ refuses the rest (a closed article, a locked thread, a suspension, an earlier re
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
 from forum.comments.models import Comment
+
+MODERATE_PERMISSION = "comments.moderate_comment"
+# Taken down by a moderator (or the spam check), with a note that says why.
+MODERATED_STATUSES = (Comment.Status.HIDDEN, Comment.Status.SPAM)
 
 
 def edit_window() -> timedelta:
@@ -62,10 +76,16 @@ def can_delete(comment: Comment, user, *, own: bool | None = None) -> bool:
     ) and comment.status != Comment.Status.DELETED
 
 
+def comments_closed(article: Article) -> bool:
+    """An editor or a moderator closed the article's comments (closing by time is moderation's
+    COMMENTS_PERMISSION_POLICIES). An unpublished article is not closed: it is not open yet."""
+    return not article.comments_open
+
+
 def discussion_open(article: Article) -> bool:
     """The article takes new comments, replies and votes: published, comments not closed (closing by time is
     moderation's COMMENTS_PERMISSION_POLICIES)."""
-    return article.is_published() and article.comments_open
+    return article.is_published() and not comments_closed(article)
 
 
 def thread_locked(comment: Comment) -> bool:
@@ -132,11 +152,49 @@ def can_appeal(comment: Comment, user) -> bool:
     return comment.is_written_by(user) and comment.status == Comment.Status.HIDDEN
 
 
+def reads_moderation_note(comment: Comment, user, *, moderator: bool | None = None) -> bool:
+    """Who reads why a hidden or spam comment was taken down (and its appeal): moderators every one, the
+    author their own. `moderator` as for offers_report."""
+    if comment.status not in MODERATED_STATUSES:
+        return False
+    if moderator is None:
+        moderator = can_moderate(user)
+    return moderator or comment.is_written_by(user)
+
+
 def can_moderate(user) -> bool:
     """The one "may moderate": members of "Moderators", and superusers (who hold every permission)."""
-    return bool(is_logged_in(user) and user.has_perm("comments.moderate_comment"))
+    return bool(is_logged_in(user) and user.has_perm(MODERATE_PERMISSION))
+
+
+def moderator_ids() -> set[int]:
+    """The accounts can_moderate says yes to, in one query (for telling moderators, not for refusing): active
+    members of a group with the permission, holders of it, and active superusers."""
+    User = get_user_model()
+    app_label, codename = MODERATE_PERMISSION.split(".")
+    permission = Permission.objects.filter(codename=codename, content_type__app_label=app_label).first()
+    has_permission = Q(is_superuser=True)
+    if permission is not None:
+        has_permission |= Q(groups__permissions=permission) | Q(user_permissions=permission)
+    return set(User.objects.filter(has_permission, is_active=True).values_list("pk", flat=True))
+
+
+def can_suspend(actor, target) -> bool:
+    """A moderator suspends a reader: not themselves, and not another moderator (who is first removed from
+    the moderators). Moderation's suspensions.suspend refuses each part with its reason."""
+    return can_moderate(actor) and not is_self(actor, target) and not can_moderate(target)
+
+
+def is_self(actor, target) -> bool:
+    return target.pk == actor.pk
 
 
 def can_close(user) -> bool:
     """Closing an article's comments and locking threads: moderators, and editors who may change articles."""
-    return can_moderate(user) or bool(is_logged_in(user) and user.has_perm("articles.change_article"))
+    return can_moderate(user) or is_editor(user)
+
+
+def is_editor(user) -> bool:
+    """Editors: who may change articles, and so set when an article's comments close by themselves (the
+    close-after overrides in the admin)."""
+    return bool(is_logged_in(user) and user.has_perm("articles.change_article"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from articles.models import Article
+from forum.comments import rules
 from forum.comments.models import Comment
 from forum.comments.posting import set_comments_open, set_replies_locked
 from forum.moderation.models import DiscussionSettings, ModerationAction, Suspension
@@ -130,9 +131,9 @@ def posting_refusal(article: Article, user) -> str:
     One query for the article's override and the reader's suspension together, so that the article page
     stays within its budget; none for anonymous readers, who are offered to log in (the server refuses
     their posts anyway, and tells them why once they are logged in)."""
-    if not article.comments_open:
+    if rules.comments_closed(article):
         return _("Comments are closed on this article.")
-    if user is None or not user.is_authenticated:
+    if not rules.is_logged_in(user):
         return ""
     suspension = load_discussion_state(article, user)
     if is_auto_closed(article):
@@ -150,7 +151,7 @@ def load_discussion_state(article: Article, user) -> Suspension | None:
             DiscussionSettings.objects.filter(article_id=OuterRef("pk")).values("close_after_days")[:1]
         )
     }
-    if user.is_authenticated:
+    if rules.is_logged_in(user):
         suspended = Suspension.objects.active().filter(user_id=user.pk).order_by(*LONGEST_FIRST)
         columns.update(
             suspension_id=Subquery(suspended.values("pk")[:1]),

@@ -12,8 +12,9 @@ from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from forum.comments import rules
 from forum.moderation.models import ModerationAction, Suspension
-from forum.moderation.permissions import can_moderate, check_moderator
+from forum.moderation.permissions import check_moderator
 
 Kind = ModerationAction.Kind
 REASON_MAX_LENGTH = 300
@@ -23,7 +24,7 @@ LONGEST_FIRST = (F("ends_at").desc(nulls_first=True), "-pk")
 
 def active_suspension(user) -> Suspension | None:
     """The reader's suspension in force that ends last (one for good first), or None."""
-    if user is None or not user.is_authenticated:
+    if not rules.is_logged_in(user):
         return None
     return Suspension.objects.active().filter(user=user).order_by(*LONGEST_FIRST).first()
 
@@ -44,13 +45,18 @@ def check_not_suspended(user) -> None:
         raise PermissionDenied(suspension_message(suspension))
 
 
+def check_can_suspend(actor, target) -> None:
+    """rules.can_suspend, refused part by part with the reason for each."""
+    check_moderator(actor)
+    if rules.is_self(actor, target):
+        raise PermissionDenied(_("You cannot suspend yourself."))
+    if rules.can_moderate(target):
+        raise PermissionDenied(_("Moderators cannot be suspended; remove them from the moderators first."))
+
+
 def suspend(*, user, duration: str, reason: str, actor, comment=None) -> Suspension:
     """Suspend a reader for 1, 7 or 30 days or for good; `comment` is the one that led to it, if any."""
-    check_moderator(actor)
-    if user.pk == actor.pk:
-        raise PermissionDenied(_("You cannot suspend yourself."))
-    if can_moderate(user):
-        raise PermissionDenied(_("Moderators cannot be suspended; remove them from the moderators first."))
+    check_can_suspend(actor, user)
     if duration not in Suspension.Duration.values:
         raise ValidationError(
             {"duration": _("Choose how long the suspension lasts.")}, code="invalid_duration"

@@ -18,8 +18,6 @@ from forum.moderation.closing import is_auto_closed, posting_refusal
 from forum.moderation.models import Appeal, ModerationAction
 from forum.moderation.permissions import can_close, can_moderate
 
-MODERATED = (Comment.Status.HIDDEN, Comment.Status.SPAM)
-
 
 @dataclass
 class HidingNote:
@@ -86,13 +84,13 @@ class ModerationState:
 
 def moderation_state(article: Article, comments: list[Comment], user) -> ModerationState:
     """`comments`: those of the page shown with their text (not as a placeholder)."""
-    if user is None or not user.is_authenticated:
+    if not rules.is_logged_in(user):
         return ModerationState(refusal=posting_refusal(article, user))
     state = ModerationState(
         can_moderate=can_moderate(user), can_close=can_close(user), refusal=posting_refusal(article, user)
     )
     if state.can_close:
-        state.closed = not article.comments_open or is_auto_closed(article)
+        state.closed = rules.comments_closed(article) or is_auto_closed(article)
     state.notes = hiding_notes(comments, user, moderator=state.can_moderate)
     return state
 
@@ -101,9 +99,7 @@ def hiding_notes(comments: list[Comment], user, *, moderator: bool) -> dict[int,
     """A note on each moderated comment this reader can read (moderators every one, authors their own), in
     one query, or none when there is no such comment."""
     readable = [
-        comment
-        for comment in comments
-        if comment.status in MODERATED and (moderator or comment.is_written_by(user))
+        comment for comment in comments if rules.reads_moderation_note(comment, user, moderator=moderator)
     ]
     if not readable:
         return {}

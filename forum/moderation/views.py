@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from forum import limits
+from forum.comments import rules
 from forum.comments.models import Comment
 from forum.comments.views import after_write_url, get_comment_for_user
 from forum.moderation import appeals, closing, reports, services, suspensions
@@ -234,10 +235,6 @@ class Action:
     limit: str | None = None  # the reader's rate limit that the action counts against (forum/limits.py)
 
 
-def is_reader(user) -> bool:
-    return user.is_authenticated
-
-
 CLOSERS_ONLY = gettext_lazy("Only editors and moderators can close a discussion or lock a thread.")
 
 
@@ -378,7 +375,7 @@ ACTIONS: dict[str, Action] = {
         act=lambda request, comment, data: reports.report(comment=comment, reporter=request.user, **data),
         title=gettext_lazy("Report a comment"),
         done=gettext_lazy("Thank you. The moderators will look at this comment."),
-        allowed=is_reader,
+        allowed=rules.is_logged_in,
         refusal=gettext_lazy("Log in first."),
         in_place=True,
         form_page=True,
@@ -390,7 +387,7 @@ ACTIONS: dict[str, Action] = {
         act=lambda request, comment, data: appeals.appeal(comment=comment, author=request.user, **data),
         title=gettext_lazy("Appeal against the hiding of your comment"),
         done=gettext_lazy("Your appeal is with the moderators. You will be told of their decision."),
-        allowed=is_reader,
+        allowed=rules.is_logged_in,
         refusal=gettext_lazy("Log in first."),
         form_page=True,
         form_check=appeals.check_can_appeal,

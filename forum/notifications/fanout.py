@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils import timezone
 
+from forum.comments import rules
 from forum.comments.models import Comment
 from forum.lib import outbox
 from forum.moderation.models import Appeal
@@ -41,17 +41,6 @@ def mentioned_usernames(body: str) -> list[str]:
         if len(seen) == MAX_MENTIONS:
             break
     return list(seen.values())
-
-
-def moderator_ids() -> set[int]:
-    User = get_user_model()
-    permission = Permission.objects.filter(
-        codename="moderate_comment", content_type__app_label="comments"
-    ).first()
-    has_permission = Q(is_superuser=True)
-    if permission is not None:
-        has_permission |= Q(groups__permissions=permission) | Q(user_permissions=permission)
-    return set(User.objects.filter(has_permission, is_active=True).values_list("pk", flat=True))
 
 
 def public_comment_recipients(comment: Comment) -> dict[int, str]:
@@ -88,7 +77,7 @@ def recipients_for(job: NotificationJob, comment: Comment) -> dict[int, str]:
     if job.event == Event.HELD:
         if comment.status != Status.PENDING:
             return {}
-        return dict.fromkeys(moderator_ids() - {comment.author_id}, Kind.HELD)
+        return dict.fromkeys(rules.moderator_ids() - {comment.author_id}, Kind.HELD)
     if job.event == Event.HIDDEN:
         if comment.status != Status.HIDDEN or comment.author_id is None or comment.author_id == job.actor_id:
             return {}
@@ -100,7 +89,7 @@ def recipients_for(job: NotificationJob, comment: Comment) -> dict[int, str]:
         return {appeal.author_id: Kind.APPEAL}
     if job.event == Event.REPORTED:
         # Neither the reporter nor the comment's author (who must never learn who reported).
-        return dict.fromkeys(moderator_ids() - {job.actor_id, comment.author_id}, Kind.REPORT)
+        return dict.fromkeys(rules.moderator_ids() - {job.actor_id, comment.author_id}, Kind.REPORT)
     return {}
 
 

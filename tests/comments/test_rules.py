@@ -4,14 +4,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from articles.models import Article
 from forum.comments import posting, rules
 from forum.comments.models import Comment
-from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -436,3 +436,137 @@ def test_moderators_may_close(moderator):
 
 def test_readers_may_not_close(reader):
     assert (rules.can_close(reader), rules.can_close(AnonymousUser())) == (False, False)
+
+
+def test_editors_are_editors(editor):
+    assert rules.is_editor(editor) is True
+
+
+def test_moderators_are_not_editors(moderator):
+    assert rules.is_editor(moderator) is False
+
+
+def test_readers_are_not_editors(reader):
+    assert (rules.is_editor(reader), rules.is_editor(AnonymousUser()), rules.is_editor(None)) == (
+        False,
+        False,
+        False,
+    )
+
+
+def test_an_article_closed_by_hand_has_its_comments_closed(closed_article):
+    assert rules.comments_closed(closed_article) is True
+
+
+def test_an_open_article_has_its_comments_not_closed(article):
+    assert rules.comments_closed(article) is False
+
+
+def test_a_draft_is_not_closed_though_not_open():
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+
+    assert (rules.comments_closed(draft), rules.discussion_open(draft)) == (False, False)
+
+
+def test_a_moderator_may_suspend_a_reader(moderator, reader):
+    assert rules.can_suspend(moderator, reader) is True
+
+
+def test_a_reader_may_not_suspend(other_reader, reader):
+    assert rules.can_suspend(other_reader, reader) is False
+
+
+def test_an_editor_may_not_suspend(editor, reader):
+    assert rules.can_suspend(editor, reader) is False
+
+
+def test_anonymous_may_not_suspend(reader):
+    assert rules.can_suspend(AnonymousUser(), reader) is False
+
+
+def test_a_moderator_may_not_suspend_themselves(moderator):
+    assert rules.can_suspend(moderator, moderator) is False
+
+
+def test_a_moderator_may_not_suspend_another_moderator(moderator):
+    assert rules.can_suspend(moderator, ModeratorFactory()) is False
+
+
+def test_a_moderator_may_not_suspend_a_superuser(moderator):
+    assert rules.can_suspend(moderator, UserFactory(is_superuser=True)) is False
+
+
+@pytest.mark.parametrize("status", [Comment.Status.HIDDEN, Comment.Status.SPAM])
+def test_the_author_reads_why_their_comment_was_taken_down(reader, status):
+    comment = CommentFactory(author=reader, status=status)
+
+    assert rules.reads_moderation_note(comment, reader) is True
+
+
+@pytest.mark.parametrize("status", [Comment.Status.HIDDEN, Comment.Status.SPAM])
+def test_a_moderator_reads_why_any_comment_was_taken_down(moderator, status):
+    assert rules.reads_moderation_note(CommentFactory(status=status), moderator) is True
+
+
+def test_another_reader_does_not_read_the_note(hidden, other_reader):
+    assert rules.reads_moderation_note(hidden, other_reader) is False
+
+
+def test_anonymous_does_not_read_the_note(hidden):
+    assert rules.reads_moderation_note(hidden, AnonymousUser()) is False
+
+
+@pytest.mark.parametrize("status", [Comment.Status.PUBLISHED, Comment.Status.PENDING, Comment.Status.DELETED])
+def test_a_comment_not_taken_down_has_no_note_even_for_a_moderator(moderator, reader, status):
+    comment = CommentFactory(author=reader, status=status)
+
+    assert (
+        rules.reads_moderation_note(comment, moderator),
+        rules.reads_moderation_note(comment, reader),
+    ) == (
+        False,
+        False,
+    )
+
+
+def test_the_note_takes_the_pages_moderator_fact_without_a_query(
+    hidden, other_reader, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        assert rules.reads_moderation_note(hidden, other_reader, moderator=True) is True
+
+
+def test_the_moderators_are_the_moderators_group_and_superusers(moderator, reader, editor):
+    superuser = UserFactory(is_superuser=True)
+
+    assert rules.moderator_ids() == {moderator.pk, superuser.pk}
+
+
+def test_a_reader_given_the_permission_is_a_moderator(reader):
+    reader.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+
+    assert rules.moderator_ids() == {reader.pk}
+
+
+def test_inactive_accounts_are_not_moderators():
+    ModeratorFactory(is_active=False)
+    UserFactory(is_superuser=True, is_active=False)
+
+    assert rules.moderator_ids() == set()
+
+
+def test_the_moderators_are_those_can_moderate_says_yes_to(moderator, reader, editor):
+    granted = UserFactory()
+    granted.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    users = [
+        moderator,
+        reader,
+        editor,
+        granted,
+        UserFactory(is_superuser=True),
+        ModeratorFactory(is_active=False),
+    ]
+
+    ids = rules.moderator_ids()
+
+    assert [user.pk in ids for user in users] == [rules.can_moderate(user) for user in users]

@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from articles.models import Article
 from forum.comments import posting
 from forum.comments.models import Comment, Vote
 from forum.moderation import closing
@@ -157,6 +159,18 @@ def test_posting_refusal_explains_why(old_article, article, reader, moderator, s
     assert closing.posting_refusal(refresh(article), reader) == "Comments are closed on this article."
     assert closing.posting_refusal(old_article, reader).startswith("Comments closed on ")
     assert closing.posting_refusal(ArticleFactory(), reader) == ""
+
+
+def test_posting_refusal_gives_no_reason_on_an_unpublished_article_with_comments_open(reader):
+    # An editor's preview shows the form; posting itself refuses ("This article is not published.").
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+
+    assert closing.posting_refusal(draft, reader) == ""
+
+
+def test_posting_refusal_for_anonymous_on_an_open_article_is_empty(article, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert closing.posting_refusal(article, AnonymousUser()) == ""
 
 
 def test_voting_in_a_locked_thread_is_refused(comment, reply, other_reader, moderator):

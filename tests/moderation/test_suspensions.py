@@ -156,6 +156,40 @@ def test_only_moderators_suspend(other_reader, reader, persona):
         suspensions.suspend(user=other_reader, duration="1", reason="Abuse", actor=actor)
 
 
+def test_a_moderator_suspending_themselves_is_told_so(moderator):
+    with pytest.raises(PermissionDenied) as refused:
+        suspensions.check_can_suspend(moderator, moderator)
+
+    assert str(refused.value.args[0]) == "You cannot suspend yourself."
+
+
+def test_suspending_a_moderator_says_to_remove_them_first(moderator):
+    with pytest.raises(PermissionDenied) as refused:
+        suspensions.check_can_suspend(moderator, ModeratorFactory())
+
+    assert str(refused.value.args[0]) == (
+        "Moderators cannot be suspended; remove them from the moderators first."
+    )
+
+
+def test_a_reader_is_refused_as_no_moderator_before_anything_else(reader):
+    with pytest.raises(PermissionDenied) as refused:
+        suspensions.check_can_suspend(reader, reader)
+
+    assert str(refused.value.args[0]) == "Only moderators can do that."
+
+
+def test_suspend_refuses_what_check_can_suspend_refuses_and_writes_nothing(moderator):
+    with pytest.raises(PermissionDenied, match="You cannot suspend yourself"):
+        suspensions.suspend(user=moderator, duration="1", reason="Abuse", actor=moderator)
+
+    assert (Suspension.objects.exists(), ModerationAction.objects.exists()) == (False, False)
+
+
+def test_a_moderator_may_suspend_a_reader_by_the_check(moderator, reader):
+    assert suspensions.check_can_suspend(moderator, reader) is None
+
+
 # The vetoes, through the posting functions every view and API calls.
 @pytest.fixture
 def suspended(reader, moderator):

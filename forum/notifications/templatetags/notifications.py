@@ -3,6 +3,7 @@ following.following_state, composed into the page's viewer by forum/pages.py."""
 
 from django import template
 
+from forum.comments import rules
 from forum.notifications.models import Notification
 
 register = template.Library()
@@ -11,6 +12,6 @@ register = template.Library()
 @register.inclusion_tag("notifications/_nav.html", takes_context=True)
 def notifications_nav(context) -> dict:
     user = context.get("user")
-    if user is None or not user.is_authenticated:
+    if not rules.is_logged_in(user):
         return {"show": False}
     return {"show": True, "unread": Notification.objects.for_inbox(user).unread().count()}
