@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from forum.comments import rules
 from forum.comments.admin import CommentAdmin
 from forum.comments.models import Comment
 from forum.moderation import services, suspensions
@@ -117,16 +118,16 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         return self.has_view_permission(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("articles.change_article") or can_moderate(request.user)
+        return rules.can_close(request.user)
 
     def has_add_permission(self, request) -> bool:
-        return request.user.has_perm("articles.change_article")
+        return rules.is_editor(request.user)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("articles.change_article")
+        return rules.is_editor(request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("articles.change_article")
+        return rules.is_editor(request.user)
 
 
 # -- bulk actions on comments, through the same functions as the queue (logged and counted alike) ----------
