@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,6 +18,9 @@ DELETED_ACCOUNT_NAME = "[deleted account]"
 # PostgreSQL advisory lock keys: (namespace, tree id) for one thread, a single key for tree id allocation.
 THREAD_LOCK_NAMESPACE = 0x7472  # "tr"
 NEW_THREAD_LOCK_KEY = 0x74726962756E65  # "tribune"
+
+# Thread by thread, each depth first (a comment before its replies): django-mptt's fields, named once.
+TREE_ORDER = ("tree_id", "lft")
 
 # Who may read a comment's text (Comment.TEXT_READERS).
 EVERYONE, AUTHOR, MODERATORS, NOBODY = "everyone", "author", "moderators", "nobody"
@@ -57,16 +60,28 @@ class CommentQuerySet(TreeQuerySet):
     def at_depth(self, depth: int) -> "CommentQuerySet":
         return self.filter(level=depth)
 
+    def roots_and_from_depth(self, depth: int) -> "CommentQuerySet":
+        """Top-level comments, and those at `depth` or deeper."""
+        return self.filter(Q(level=0) | Q(level__gte=depth))
+
     def thread_ids(self) -> set[int]:
         return set(self.order_by().values_list("tree_id", flat=True).distinct())
 
-    def thread_sizes(self):
-        """(thread id, number of comments) of each root, in the queryset's order: a root's rght is 2n."""
-        return [(tree_id, rght // 2) for tree_id, rght in self.values_list("tree_id", "rght")]
+    def thread_sizes(
+        self, measure: models.Expression | None = None, *, above: int = 0
+    ) -> list[tuple[int, int]]:
+        """(thread id, size) of each root, in the queryset's order: its number of comments (a root's rght is
+        2n), or for a thread of more than `above` comments the value of `measure` over the root's row."""
+        size = F("rght") / 2
+        if measure is not None:
+            size = Case(
+                When(rght__gt=2 * above, then=measure), default=size, output_field=models.IntegerField()
+            )
+        return list(self.annotate(thread_size=size).values_list("tree_id", "thread_size"))
 
     def in_tree_order(self, *first: str) -> "CommentQuerySet":
         """Thread by thread, each in depth-first order (a comment before its replies); after `first`."""
-        return self.order_by(*first, "tree_id", "lft")
+        return self.order_by(*first, *TREE_ORDER)
 
 
 class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
@@ -224,6 +239,11 @@ class Comment(MPTTModel):
     def has_replies(self) -> bool:
         """Whether any comment hangs below this one, whatever its status (no query)."""
         return not self.is_leaf_node()
+
+    @property
+    def stored_reply_count(self) -> int:
+        """How many comments hang below this one, at any depth, whatever their status (no query)."""
+        return (self.rght - self.lft - 1) // 2
 
     def get_absolute_url(self) -> str:
         return reverse("comments:permalink", kwargs={"slug": self.article.slug, "pk": self.pk})

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from forum.comments import threads
+from forum.comments import paging, threads
 from forum.comments.models import Comment
 from tests.factories import CommentFactory, UserFactory
 
@@ -148,8 +148,8 @@ def test_page_of_thread_finds_a_later_page(article, settings):
     roots = [CommentFactory(article=article, created_at=make_time(i)) for i in range(5)]
     reply = CommentFactory(parent=roots[4])
 
-    assert threads.page_of_thread(reply, AnonymousUser()) == 3
-    assert threads.page_of_thread(roots[0], AnonymousUser(), sort="newest") == 3
+    assert paging.page_of_thread(reply, AnonymousUser()) == 3
+    assert paging.page_of_thread(roots[0], AnonymousUser(), sort="newest") == 3
 
 
 def build_discussion(article, total: int) -> None:
@@ -236,4 +236,4 @@ def test_a_page_takes_no_more_threads_once_it_holds_the_budget(article, settings
     assert [n.comment.pk for n in first.nodes if n.depth == 0] == [big.pk]  # one thread, even over budget
     assert [n.comment.pk for n in second.nodes] == [c.pk for c in small]
     assert first.has_more and not second.has_more
-    assert threads.page_of_thread(small[2], AnonymousUser()) == 2
+    assert paging.page_of_thread(small[2], AnonymousUser()) == 2
