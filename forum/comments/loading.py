@@ -97,21 +97,6 @@ def bounded_comments(user, sort: str, anchors: list[tuple[str, tuple]], offset: 
     return loaded
 
 
-def shown_of_thread(user, sort: str) -> RawSQL:
-    """For a row of the top-level comments' query: how many comments a bounded page shows of its thread, at
-    most COMMENTS_PAGE_BUDGET, by the walk of bounded_comments started from that row (a correlated
-    subquery; it costs a row per comment counted)."""
-    budget = settings.COMMENTS_PAGE_BUDGET
-    step, step_params = _walk_step(user, sort)
-    root = f"{connection.ops.quote_name(Comment._meta.db_table)}.{connection.ops.quote_name('id')}"
-    inner_limit = _inner_limit()
-    sql = (
-        f"(WITH RECURSIVE shown(id, depth, expand) AS (SELECT {root}, 0, 1{step}{inner_limit})"
-        " SELECT COUNT(*) FROM (SELECT 1 FROM shown LIMIT %s) AS counted)"
-    )
-    return RawSQL(sql, (*step_params, *([budget] if inner_limit else []), budget))
-
-
 def _without_partial_last_level(comments: list[Comment], offset: int) -> list[Comment]:
     """When the budget cut the walk, the deepest level loaded may hold only some of a comment's first replies
     (the database emits a level in no particular order): drop those, so every comment shows a prefix of its

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -67,17 +67,9 @@ class CommentQuerySet(TreeQuerySet):
     def thread_ids(self) -> set[int]:
         return set(self.order_by().values_list("tree_id", flat=True).distinct())
 
-    def thread_sizes(
-        self, measure: models.Expression | None = None, *, above: int = 0
-    ) -> list[tuple[int, int]]:
-        """(thread id, size) of each root, in the queryset's order: its number of comments (a root's rght is
-        2n), or for a thread of more than `above` comments the value of `measure` over the root's row."""
-        size = F("rght") / 2
-        if measure is not None:
-            size = Case(
-                When(rght__gt=2 * above, then=measure), default=size, output_field=models.IntegerField()
-            )
-        return list(self.annotate(thread_size=size).values_list("tree_id", "thread_size"))
+    def thread_sizes(self) -> list[tuple[int, int]]:
+        """(thread id, number of comments) of each root, in the queryset's order: a root's rght is 2n."""
+        return [(tree_id, rght // 2) for tree_id, rght in self.values_list("tree_id", "rght")]
 
     def in_tree_order(self, *first: str) -> "CommentQuerySet":
         """Thread by thread, each in depth-first order (a comment before its replies); after `first`."""
