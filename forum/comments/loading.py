@@ -89,6 +89,8 @@ def bounded_comments(user, sort: str, anchors: list[tuple[str, tuple]], offset: 
         Comment.objects.filter(pk__in=RawSQL(sql, all_params))
         .select_related("author")
         .annotate(listed_replies=Coalesce(Subquery(listed), 0))
+        # "Continue this thread (N replies)" below the display depth counts what this reader may see there.
+        .with_visible_reply_count(user, at_depth=settings.COMMENTS_DISPLAY_DEPTH - 1 - offset)
         .in_tree_order()
     )
     loaded = list(with_viewer_votes(comments, user))

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -70,6 +71,26 @@ class CommentQuerySet(TreeQuerySet):
     def thread_sizes(self) -> list[tuple[int, int]]:
         """(thread id, number of comments) of each root, in the queryset's order: a root's rght is 2n."""
         return [(tree_id, rght // 2) for tree_id, rght in self.values_list("tree_id", "rght")]
+
+    def with_visible_reply_count(self, user, *, at_depth: int) -> "CommentQuerySet":
+        """Annotate `visible_reply_count` on the comments at `at_depth` (None elsewhere): how many comments
+        below each one, at any depth, this reader may list (visible_to), in the same query."""
+        below = (
+            Comment.objects.filter(
+                tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"), rght__lt=OuterRef("rght")
+            )
+            .visible_to(user)
+            .order_by()
+            .values("tree_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        count = Case(
+            When(level=at_depth, then=Coalesce(Subquery(below), 0)),
+            default=None,
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(visible_reply_count=count)
 
     def in_tree_order(self, *first: str) -> "CommentQuerySet":
         """Thread by thread, each in depth-first order (a comment before its replies); after `first`."""
@@ -231,11 +252,6 @@ class Comment(MPTTModel):
     def has_replies(self) -> bool:
         """Whether any comment hangs below this one, whatever its status (no query)."""
         return not self.is_leaf_node()
-
-    @property
-    def stored_reply_count(self) -> int:
-        """How many comments hang below this one, at any depth, whatever their status (no query)."""
-        return (self.rght - self.lft - 1) // 2
 
     def get_absolute_url(self) -> str:
         return reverse("comments:permalink", kwargs={"slug": self.article.slug, "pk": self.pk})

@@ -22,7 +22,7 @@ class Node:
     comment: Comment
     depth: int
     replies: list["Node"] = field(default_factory=list)
-    reply_count: int = 0  # every descendant shown (below the display depth: every descendant stored)
+    reply_count: int = 0  # every descendant shown (below the display depth: every one the reader may see)
     placeholder: str = ""  # "hidden" or "deleted": render the notice instead of the text
     continue_thread: bool = False  # replies exist below the display depth
     more_count: int = 0  # replies listed to this reader but not loaded: "Show N more replies"
@@ -112,8 +112,9 @@ def flatten(roots: list[Node], key, max_depth: int) -> list[Node]:
         node.replies.sort(key=key)
         if node.depth >= max_depth - 1:
             node.continue_thread = True
-            if hasattr(node.comment, "listed_replies"):  # a bounded load: what lies below was not loaded
-                node.reply_count = node.comment.stored_reply_count
+            below = getattr(node.comment, "visible_reply_count", None)  # a bounded load did not load them
+            if below is not None:
+                node.reply_count = below
             continue
         stack.append(_Close(node))
         stack.extend(reversed(node.replies))

@@ -131,6 +131,21 @@ def test_replies_below_the_display_depth_continue_elsewhere(article, settings):
     assert chain[4].level == 4  # stored at its true place
 
 
+def test_continue_this_thread_counts_only_the_replies_the_reader_may_see(article, settings):
+    settings.COMMENTS_DISPLAY_DEPTH = 3
+    chain = [CommentFactory(article=article)]
+    for _ in range(3):
+        chain.append(CommentFactory(parent=chain[-1]))
+    pending = CommentFactory(parent=chain[3], status=Comment.Status.PENDING)
+    CommentFactory(parent=chain[3], status=Comment.Status.SPAM)
+
+    anonymous = threads.discussion_page(article, AnonymousUser()).nodes[2]
+    author = threads.discussion_page(article, pending.author).nodes[2]
+
+    assert anonymous.continue_thread and anonymous.reply_count == 1  # chain[3]; not the pending or spam one
+    assert author.reply_count == 2  # and the author's own pending reply
+
+
 def test_continuation_renders_the_rest_of_the_thread(article, settings):
     settings.COMMENTS_DISPLAY_DEPTH = 3
     chain = [CommentFactory(article=article)]
