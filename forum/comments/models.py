@@ -132,7 +132,7 @@ class Comment(MPTTModel):
     # Listed to every reader: published comments, and hidden or deleted ones as a placeholder notice.
     SHOWN_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.DELETED)
     # Who may read a comment's text, by its status: the one visibility rule, from which visible_to,
-    # is_visible_to and the placeholders of threads.py derive. Moderators read whatever an author may.
+    # is_visible_to and the placeholders of nodes.py derive. Moderators read whatever an author may.
     TEXT_READERS = {
         Status.PUBLISHED: EVERYONE,
         Status.PENDING: AUTHOR,
