@@ -1,5 +1,5 @@
-"""Thin views over posting.py, threads.py and paging.py. Every write works as a plain form (POST, then a redirect to
-`#comment-<id>`) and, when htmx asks, answers with the fragment to swap in."""
+"""Thin views over posting.py, threads.py and paging.py. Every write works as a plain form (POST, then a
+redirect to `#comment-<id>`) and, when htmx asks, answers with the fragment to swap in."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
