@@ -95,14 +95,16 @@ test-future: install
 # The article page and posting benchmark (bench/): prints the tables quoted in the README. In-process first
 # (SQLite in a temporary file by default; `make bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/tribune`
 # runs it in a test database beside that one; BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes 1000"),
-# then over HTTP (bench-http).
+# then over HTTP (bench-http). bench-http writes its figures to BENCH_HTTP_JSON, so that the targets table
+# bench_discussion.py prints at the end has every target of issue 11.
+BENCH_HTTP_JSON ?= var/bench-http.json
 bench: install bench-http
-	$(BIN)/python bench/bench_discussion.py $(BENCH_ARGS)
+	$(BIN)/python bench/bench_discussion.py --http-json $(BENCH_HTTP_JSON) $(BENCH_ARGS)
 
 # The article page over HTTP and the mixed load: gunicorn and wrk on 127.0.0.1, PostgreSQL and Redis (a database
 # and a Redis database of its own, made and dropped by the run). BENCH_HTTP_ARGS passes options.
 bench-http: install wrk
-	$(BIN)/python bench/bench_http.py $(BENCH_HTTP_ARGS)
+	$(BIN)/python bench/bench_http.py --json $(BENCH_HTTP_JSON) $(BENCH_HTTP_ARGS)
 
 wrk:
 	@command -v wrk >/dev/null || { \

@@ -1,9 +1,10 @@
 """The article page and posting benchmark: `make bench` (or `python bench/bench_discussion.py`).
 
-Builds discussions of 100, 1,000 and 10,000 comments (bench/shape.py), times GET /articles/<slug>/ for an
-anonymous and a logged-in reader and counts its SQL queries, times post_comment() of replies into the
+Builds discussions of 100, 1,000, 10,000 and 100,000 comments (bench/shape.py), times GET /articles/<slug>/
+for an anonymous and a logged-in reader and counts its SQL queries, times post_comment() of replies into the
 1,000-comment discussion, renders the same 1,000-comment tree with django-comments-xtd (bench/xtd/, in a
-subprocess with its own settings and SQLite file), and prints the tables.
+subprocess with its own settings and SQLite file), and prints the tables, then the issue-11 targets with the
+figures of this run (bench/targets.py; with --http-json, also those of bench_http.py --json).
 
 Runs on a temporary SQLite file by default; with DATABASE_URL set (e.g. postgres://.../tribune) it runs
 in a fresh test database beside it (test_<name>), dropped at the end. DEBUG is off (bench/settings.py).
@@ -16,6 +17,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +32,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--sizes", default="100,1000,10000", help="discussion sizes (comments), comma-separated"
+        "--sizes", default="100,1000,10000,100000", help="discussion sizes (comments), comma-separated"
     )
     parser.add_argument("--repeat", type=int, default=20, help="timed GETs per row (default 20)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed GETs before them (default 3)")
@@ -39,6 +41,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-xtd", action="store_true", help="skip the django-comments-xtd comparison")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--http-json",
+        type=Path,
+        help="bench_http.py --json results to check in the targets table (ignored when the file is missing)",
+    )
     return parser.parse_args(argv)
 
 
@@ -303,9 +310,26 @@ def main(argv: list[str] | None = None) -> int:
     print(
         format_report(pages, posting, xtd_rows, repeat=args.repeat, warmup=args.warmup, compare=args.compare)
     )
+    results = results_json(pages, posting, xtd_rows)
     if args.json:
-        args.json.write_text(json.dumps(results_json(pages, posting, xtd_rows), indent=2))
+        args.json.write_text(json.dumps(results, indent=2))
+    print()
+    print(targets_report(results, args.http_json, compare=args.compare))
     return 0
+
+
+def targets_report(results: dict, http_json: Path | None, *, compare: int) -> str:
+    """The targets table; the HTTP figures come from bench_http.py's --json file when there is one."""
+    from bench.targets import evaluate, format_targets
+
+    http = None
+    if http_json is not None and http_json.exists():
+        http = json.loads(http_json.read_text())
+        written = datetime.fromtimestamp(http_json.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        progress(f"HTTP figures from {http_json}, written {written}")
+    elif http_json is not None:
+        progress(f"no HTTP results at {http_json}: the HTTP targets have no figure")
+    return format_targets(evaluate(results, http, compare=compare))
 
 
 if __name__ == "__main__":

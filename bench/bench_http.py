@@ -12,6 +12,7 @@ and a Redis database of its own (created and dropped here) and prints a Markdown
 """
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a PostgreSQL database that is created and dropped here",
     )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
+    parser.add_argument(
+        "--json", type=Path, help="also write the results here (bench_discussion.py --http-json reads them)"
+    )
     return parser.parse_args(argv)
 
 
@@ -277,6 +281,16 @@ def report(rows: list[WrkResult], mixed: tuple[WrkResult, WrkResult], checks: di
     return "\n".join(lines)
 
 
+def results_json(rows: list[WrkResult], mixed: tuple[WrkResult, WrkResult], checks: dict, args) -> dict:
+    return {
+        "size": args.size,
+        "workers": args.workers,
+        "rows": [asdict(row) for row in rows],
+        "mixed": [asdict(row) for row in mixed],
+        "checks": checks,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if shutil.which("wrk") is None:
@@ -351,6 +365,9 @@ def main(argv: list[str] | None = None) -> int:
             "problems": len(problems),
         }
         print(report(rows, mixed, checks, args))
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(results_json(rows, mixed, checks, args), indent=2))
         return 0 if not problems and not (mixed[0].errors or mixed[1].errors) else 1
     finally:
         if gunicorn is not None:

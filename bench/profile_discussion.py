@@ -131,7 +131,7 @@ def report(args) -> None:
 
     from bench import tribune
     from bench.report import table
-    from forum.comments import threads
+    from forum.comments import nodes, threads
     from forum.comments.models import Comment
     from forum.pages import build_viewer
 
@@ -186,7 +186,7 @@ def report(args) -> None:
             fetch_ms = best_of(args.repeat, fetch)
             build_ms = best_of(
                 args.repeat,
-                lambda user=user, comments=comments: threads.build_nodes(comments, user, "oldest"),
+                lambda user=user, comments=comments: nodes.build_nodes(comments, user, "oldest"),
             )
             state_ms = best_of(args.repeat, viewer_state)
             render_ms = best_of(args.repeat, render)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from forum.comments.models import Comment
+from forum.comments.models import TREE_ORDER, Comment
 from forum.comments.rules import can_moderate
 
 # What the admin shows a non-moderator in place of text they may not read (Comment.TEXT_READERS).
@@ -40,7 +40,7 @@ class CommentAdmin(admin.ModelAdmin):
     )
     fields = (*readonly_fields[:4], "body", *readonly_fields[4:])
     list_per_page = 100
-    ordering = ("tree_id", "lft")
+    ordering = TREE_ORDER
     actions = []
 
     def has_add_permission(self, request):
@@ -63,7 +63,7 @@ class CommentAdmin(admin.ModelAdmin):
         @admin.display(description=_("comment"))
         def excerpt(comment: Comment) -> str:
             if not comment.is_readable_by(request.user, can_moderate=False):
-                return "— " * comment.level + str(WITHHELD)
+                return "— " * comment.depth + str(WITHHELD)
             return self.excerpt(comment)
 
         return (excerpt, *self.list_display[1:])

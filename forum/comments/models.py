@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,6 +19,9 @@ DELETED_ACCOUNT_NAME = "[deleted account]"
 # PostgreSQL advisory lock keys: (namespace, tree id) for one thread, a single key for tree id allocation.
 THREAD_LOCK_NAMESPACE = 0x7472  # "tr"
 NEW_THREAD_LOCK_KEY = 0x74726962756E65  # "tribune"
+
+# Thread by thread, each depth first (a comment before its replies): django-mptt's fields, named once.
+TREE_ORDER = ("tree_id", "lft")
 
 # Who may read a comment's text (Comment.TEXT_READERS).
 EVERYONE, AUTHOR, MODERATORS, NOBODY = "everyone", "author", "moderators", "nobody"
@@ -57,16 +61,40 @@ class CommentQuerySet(TreeQuerySet):
     def at_depth(self, depth: int) -> "CommentQuerySet":
         return self.filter(level=depth)
 
+    def roots_and_from_depth(self, depth: int) -> "CommentQuerySet":
+        """Top-level comments, and those at `depth` or deeper."""
+        return self.filter(Q(level=0) | Q(level__gte=depth))
+
     def thread_ids(self) -> set[int]:
         return set(self.order_by().values_list("tree_id", flat=True).distinct())
 
-    def thread_sizes(self):
+    def thread_sizes(self) -> list[tuple[int, int]]:
         """(thread id, number of comments) of each root, in the queryset's order: a root's rght is 2n."""
         return [(tree_id, rght // 2) for tree_id, rght in self.values_list("tree_id", "rght")]
 
+    def with_visible_reply_count(self, user, *, at_depth: int) -> "CommentQuerySet":
+        """Annotate `visible_reply_count` on the comments at `at_depth` (None elsewhere): how many comments
+        below each one, at any depth, this reader may list (visible_to), in the same query."""
+        below = (
+            Comment.objects.filter(
+                tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"), rght__lt=OuterRef("rght")
+            )
+            .visible_to(user)
+            .order_by()
+            .values("tree_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        count = Case(
+            When(level=at_depth, then=Coalesce(Subquery(below), 0)),
+            default=None,
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(visible_reply_count=count)
+
     def in_tree_order(self, *first: str) -> "CommentQuerySet":
         """Thread by thread, each in depth-first order (a comment before its replies); after `first`."""
-        return self.order_by(*first, "tree_id", "lft")
+        return self.order_by(*first, *TREE_ORDER)
 
 
 class CommentManager(TreeManager.from_queryset(CommentQuerySet)):
@@ -104,7 +132,7 @@ class Comment(MPTTModel):
     # Listed to every reader: published comments, and hidden or deleted ones as a placeholder notice.
     SHOWN_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.DELETED)
     # Who may read a comment's text, by its status: the one visibility rule, from which visible_to,
-    # is_visible_to and the placeholders of threads.py derive. Moderators read whatever an author may.
+    # is_visible_to and the placeholders of nodes.py derive. Moderators read whatever an author may.
     TEXT_READERS = {
         Status.PUBLISHED: EVERYONE,
         Status.PENDING: AUTHOR,

@@ -1,5 +1,5 @@
-"""Thin views over posting.py and threads.py. Every write works as a plain form (POST, then a redirect to
-`#comment-<id>`) and, when htmx asks, answers with the fragment to swap in."""
+"""Thin views over posting.py, threads.py and paging.py. Every write works as a plain form (POST, then a
+redirect to `#comment-<id>`) and, when htmx asks, answers with the fragment to swap in."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from forum import limits
-from forum.comments import posting, threads
+from forum.comments import paging, posting, threads
 from forum.comments.forms import CommentForm, EditForm
 from forum.comments.models import Comment
 from forum.comments.rules import can_delete, can_edit, can_moderate
@@ -47,20 +47,20 @@ def get_comment_for_user(user, slug: str | None, pk: int) -> Comment:
 
 def article_url(comment: Comment, user, sort: str = threads.DEFAULT_SORT, page: int | None = None) -> str:
     if page is None:
-        page = threads.page_of_thread(comment, user, sort)
+        page = paging.page_of_thread(comment, user, sort)
     query = []
     if sort != threads.DEFAULT_SORT:
         query.append(f"sort={sort}")
     if page > 1:
         query.append(f"page={page}")
     suffix = f"?{'&'.join(query)}" if query else ""
-    return f"{comment.article.get_absolute_url()}{suffix}#comment-{threads.anchor_on_article_page(comment)}"
+    return f"{comment.article.get_absolute_url()}{suffix}#comment-{paging.anchor_on_article_page(comment)}"
 
 
 def after_write_url(comment: Comment, user) -> str:
     """Where a plain form lands after a write: the comment in the discussion, or on its own page when it lies
     below the display depth (on the article page it would be behind "Continue this thread")."""
-    if threads.anchor_on_article_page(comment) != comment.pk:
+    if paging.anchor_on_article_page(comment) != comment.pk:
         return f"{comment.get_absolute_url()}#comment-{comment.pk}"
     return article_url(comment, user)
 
@@ -133,7 +133,7 @@ def render_new_thread(request: HttpRequest, article: Article, comment: Comment) 
     screen, a note with a link to it goes beside the form instead."""
     sort = threads.parse_sort(request.POST.get("sort"))
     next_page = request.POST.get("next_page")
-    placement = threads.place_new_thread(
+    placement = paging.place_new_thread(
         comment,
         request.user,
         sort=sort,

@@ -4,7 +4,8 @@ import pytest
 from django.conf import settings
 
 from bench import shape
-from bench.bench_discussion import format_report, run_tribune, run_xtd
+from bench.bench_discussion import format_report, results_json, run_tribune, run_xtd
+from bench.targets import evaluate, format_targets
 from bench.xtd.settings import COMMENTS_XTD_MAX_THREAD_LEVEL
 from forum.comments.integrity import check_all_trees
 from forum.comments.models import Comment
@@ -105,3 +106,79 @@ def test_bench_xtd_project_renders_the_same_tree(tmp_path):
         assert row["shown"] == sum(1 for n in nodes if shown(n))
         assert row["threads"] == sum(1 for n in nodes if n.parent is None and n.status != shape.PENDING)
         assert row["queries"] > row["shown"]  # its thread tag queries once per comment at least
+
+
+def test_bench_targets_table_checks_the_tiny_run(results, tmp_path):
+    pages, posting = results
+    xtd_rows = run_xtd(size=40, repeat=1, warmup=0, seed=SEED, workdir=tmp_path)
+
+    targets = evaluate(results_json(pages, posting, xtd_rows), None, compare=40)
+    report = format_targets(targets)
+
+    by_name = {t.name: t for t in targets}
+    # every Tribune row of the 40 on one page is compared with xtd, cold against 5x and warm against 20x
+    assert by_name[
+        "per shown comment vs xtd, Tribune, 40 comments, all threads on one page, anonymous"
+    ].goal == ("≥ 5x")
+    assert by_name[
+        "per shown comment vs xtd, Tribune, 40 comments, all threads on one page, anonymous, warm cache"
+    ].goal == ("≥ 20x")
+    assert by_name["queries, every page row (9)"].met  # 3 anonymous, 9 logged in
+    assert by_name["first page p50, 10,000 comments"].verdict == "no figure"  # not in this run
+    assert by_name["HTTP: anonymous vs trivial view"].verdict == "no figure"
+    verdicts = [line.rsplit("  ", 1)[-1] for line in report.splitlines()[3:-1]]
+    assert len(verdicts) == len(targets)
+    assert set(verdicts) <= {"met", "not met", "no figure"} and {"met"} <= set(verdicts)
+    assert report.splitlines()[-1] == f"{sum(1 for t in targets if t.met)} of {len(targets)} met"
+
+
+def row(label: str, reader: str, median: float, *, size: int = 10_000, queries: int = 3, shown: int = 400):
+    return {
+        "label": label,
+        "size": size,
+        "reader": reader,
+        "median_ms": median,
+        "queries": queries,
+        "shown": shown,
+    }
+
+
+def test_targets_find_rows_by_their_labels_whatever_the_row_set():
+    pages = [
+        row("Tribune, 10,000 comments", "anonymous", 40.0),
+        row("Tribune, 10,000 comments", "logged in", 120.0, queries=11),
+        row("Tribune, 10,000 comments, warm fragments", "anonymous", 10.0),
+        row("Tribune, 10,000 comments, warm fragments", "logged in", 15.0, queries=9),
+        row("Tribune, 1,000 comments, all threads on one page", "anonymous", 100.0, size=1000, shown=1000),
+    ]
+    results = {
+        "pages": pages,
+        "xtd": [{"reader": "anonymous", "median": 1000.0, "shown": 2000}],
+        "posting": None,
+    }
+    http = {
+        "rows": [
+            {"label": "trivial view", "requests_per_second": 1000.0},
+            {"label": "anonymous", "requests_per_second": 900.0},
+            {"label": "logged in", "requests_per_second": 300.0},
+        ]
+    }
+
+    by_name = {t.name: t for t in evaluate(results, http, compare=1000)}
+
+    assert by_name["first page p50, Tribune, 10,000 comments, anonymous"].met
+    assert not by_name["first page p50, Tribune, 10,000 comments, logged in"].met
+    assert by_name["first page p50, Tribune, 10,000 comments, warm fragments, logged in"].met
+    assert by_name["first page p50, 100,000 comments"].met is None
+    cold = by_name["logged in vs anonymous, Tribune, 10,000 comments, logged in"]
+    assert (cold.measured, cold.met) == ("3.00x (cold)", False)
+    warm = by_name["logged in vs anonymous, Tribune, 10,000 comments, warm fragments, logged in"]
+    assert (warm.measured, warm.met) == ("1.50x (warm)", True)
+    # xtd: 0.5 ms per shown comment, Tribune 0.1 ms: 5x, the cold target exactly
+    xtd = by_name["per shown comment vs xtd, Tribune, 1,000 comments, all threads on one page, anonymous"]
+    assert (xtd.measured, xtd.met) == ("5.0x", True)
+    queries = by_name["queries, every page row (5)"]
+    assert not queries.met and queries.measured.endswith("; 1 rows over")
+    assert by_name["posting a reply, p50"].met is None
+    assert by_name["HTTP: anonymous vs trivial view"].met  # 90% ≥ 80%
+    assert not by_name["HTTP: logged in vs anonymous"].met  # 3x the time per request

@@ -25,6 +25,7 @@ from forum.comments.importers import DisqusReader, import_file
 from forum.comments.importers.text import MAX_NESTING
 from forum.comments.integrity import check_all_trees
 from forum.comments.models import Comment
+from forum.comments.nodes import build_nodes
 from forum.comments.posting import post_comment
 from tests.conftest import MIGRATED_GROUPS
 from tests.factories import ArticleFactory, UserFactory
@@ -248,7 +249,7 @@ def test_build_nodes_handles_the_whole_chain(chain):
     _article, comments = chain
     depth = len(comments)
 
-    nodes = threads.build_nodes(comments, AnonymousUser(), "oldest")
+    nodes = build_nodes(comments, AnonymousUser(), "oldest")
 
     assert [node.comment.pk for node in nodes] == [c.pk for c in comments[: settings.COMMENTS_DISPLAY_DEPTH]]
     assert nodes[-1].continue_thread
@@ -262,7 +263,7 @@ def test_hidden_comments_deep_in_the_chain_stay_as_placeholders(chain):
     depth = len(comments)
     Comment.objects.filter(pk__in=[c.pk for c in comments[1:-1]]).update(status=Comment.Status.SPAM)
 
-    nodes = threads.build_nodes(
+    nodes = build_nodes(
         list(Comment.objects.filter(article=article).order_by("tree_id", "lft")), AnonymousUser(), "oldest"
     )
 

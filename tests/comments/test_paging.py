@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from forum.comments import threads
+from forum.comments import sorting, threads
 from forum.comments.models import Comment
 from tests.factories import UserFactory
 
@@ -156,7 +156,7 @@ def test_walking_show_more_with_htmx_gives_every_reply_once_in_order(client, art
     root, replies, _below = big
     Comment.objects.filter(pk__in=replies[::7]).update(score=3)
     expected = list(
-        Comment.objects.filter(parent=root).order_by(*threads.SORTS[sort]).values_list("pk", flat=True)
+        Comment.objects.filter(parent=root).order_by(*sorting.SORTS[sort]).values_list("pk", flat=True)
     )
     html = client.get(f"{article.get_absolute_url()}?sort={sort}").content.decode()
     seen = [pk for pk in shown(html) if pk in set(replies)]

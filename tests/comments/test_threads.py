@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from forum.comments import threads
+from forum.comments import paging, threads
 from forum.comments.models import Comment
 from tests.factories import CommentFactory, UserFactory
 
@@ -131,6 +131,21 @@ def test_replies_below_the_display_depth_continue_elsewhere(article, settings):
     assert chain[4].level == 4  # stored at its true place
 
 
+def test_continue_this_thread_counts_only_the_replies_the_reader_may_see(article, settings):
+    settings.COMMENTS_DISPLAY_DEPTH = 3
+    chain = [CommentFactory(article=article)]
+    for _ in range(3):
+        chain.append(CommentFactory(parent=chain[-1]))
+    pending = CommentFactory(parent=chain[3], status=Comment.Status.PENDING)
+    CommentFactory(parent=chain[3], status=Comment.Status.SPAM)
+
+    anonymous = threads.discussion_page(article, AnonymousUser()).nodes[2]
+    author = threads.discussion_page(article, pending.author).nodes[2]
+
+    assert anonymous.continue_thread and anonymous.reply_count == 1  # chain[3]; not the pending or spam one
+    assert author.reply_count == 2  # and the author's own pending reply
+
+
 def test_continuation_renders_the_rest_of_the_thread(article, settings):
     settings.COMMENTS_DISPLAY_DEPTH = 3
     chain = [CommentFactory(article=article)]
@@ -148,8 +163,8 @@ def test_page_of_thread_finds_a_later_page(article, settings):
     roots = [CommentFactory(article=article, created_at=make_time(i)) for i in range(5)]
     reply = CommentFactory(parent=roots[4])
 
-    assert threads.page_of_thread(reply, AnonymousUser()) == 3
-    assert threads.page_of_thread(roots[0], AnonymousUser(), sort="newest") == 3
+    assert paging.page_of_thread(reply, AnonymousUser()) == 3
+    assert paging.page_of_thread(roots[0], AnonymousUser(), sort="newest") == 3
 
 
 def build_discussion(article, total: int) -> None:
@@ -236,4 +251,4 @@ def test_a_page_takes_no_more_threads_once_it_holds_the_budget(article, settings
     assert [n.comment.pk for n in first.nodes if n.depth == 0] == [big.pk]  # one thread, even over budget
     assert [n.comment.pk for n in second.nodes] == [c.pk for c in small]
     assert first.has_more and not second.has_more
-    assert threads.page_of_thread(small[2], AnonymousUser()) == 2
+    assert paging.page_of_thread(small[2], AnonymousUser()) == 2
