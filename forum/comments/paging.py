@@ -21,28 +21,28 @@ def parse_page(value) -> int:
     return max(number, 1)
 
 
-def thread_pages(article, user, sort: str) -> list[list[int]]:
+def thread_pages(article, user, sort: str, *, through: int | None = None) -> list[list[int]]:
     """The thread ids of each page: up to COMMENTS_THREADS_PER_PAGE threads, and no more threads once a page
-    would show more than COMMENTS_PAGE_BUDGET comments (a page always takes at least one thread).
+    would hold more than COMMENTS_PAGE_BUDGET comments (a page always takes at least one thread). A thread
+    counts its stored size (why not what it shows: docs/architecture.md, "The page budget"); the budget's
+    cut of the page query (loading.bounded_comments) bounds what a page renders whatever the shape.
 
-    A thread counts what a page shows of it: replies are paged per level (COMMENTS_REPLIES_PER_LEVEL) down
-    to COMMENTS_DISPLAY_DEPTH, so a thread of thousands of comments shows a few hundred, and the threads
-    after it still fit on its page. A thread of more than measured_above() comments is measured by the very
-    walk that loads a page (loading.shown_of_thread), in the same one query over the roots; a smaller one
-    counts its size, which is never less than what it shows. So no page shows more than the budget, and the
-    budget's cut of the page query (loading.bounded_comments) is the guard for shapes the count missed."""
+    With `through`, only pages 1 to `through` are cut exactly, from the first through × per-page roots and
+    one more (enough to know whether a later page exists): the article page reads a few dozen roots, not
+    every root of a discussion with tens of thousands of threads."""
     roots = listed_roots(article, user).order_by(*SORTS[sort])
-    rows = roots.thread_sizes()
     per_page, budget = settings.COMMENTS_THREADS_PER_PAGE, settings.COMMENTS_PAGE_BUDGET
+    if through is not None:
+        roots = roots[: through * per_page + 1]
     pages: list[list[int]] = []
     current: list[int] = []
     size = 0
-    for thread_id, shown in rows:
-        if current and (len(current) == per_page or size + shown > budget):
+    for thread_id, thread_size in roots.thread_sizes():
+        if current and (len(current) == per_page or size + thread_size > budget):
             pages.append(current)
             current, size = [], 0
         current.append(thread_id)
-        size += shown
+        size += thread_size
     if current:
         pages.append(current)
     return pages

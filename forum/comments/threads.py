@@ -79,7 +79,7 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
     """One page of top-level threads with their replies, bounded, in a constant number of queries."""
     sort = parse_sort(sort)
     number = parse_page(page_number)
-    pages = thread_pages(article, user, sort)
+    pages = thread_pages(article, user, sort, through=number)
     thread_ids = pages[number - 1] if number <= len(pages) else []
     comments = thread_comments(thread_ids, user, sort) if thread_ids else []
     nodes = build_nodes(comments, user, sort)

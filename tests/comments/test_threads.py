@@ -2,6 +2,8 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forum.comments import paging, threads
@@ -252,3 +254,31 @@ def test_a_page_takes_no_more_threads_once_it_holds_the_budget(article, settings
     assert [n.comment.pk for n in second.nodes] == [c.pk for c in small]
     assert first.has_more and not second.has_more
     assert paging.page_of_thread(small[2], AnonymousUser()) == 2
+
+
+def test_pages_cut_through_a_page_agree_with_the_whole_cut(article, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    settings.COMMENTS_PAGE_BUDGET = 3
+    for i in range(7):
+        root = CommentFactory(article=article, created_at=make_time(i))
+        if i % 3 == 0:
+            CommentFactory(parent=root)
+            CommentFactory(parent=root)
+    whole = paging.thread_pages(article, AnonymousUser(), "oldest")
+
+    for number in range(1, len(whole) + 1):
+        cut = paging.thread_pages(article, AnonymousUser(), "oldest", through=number)
+        assert cut[:number] == whole[:number]
+        assert (len(cut) > number) == (len(whole) > number)  # whether a later page exists
+
+
+def test_the_article_page_reads_only_the_roots_of_the_pages_up_to_its_own(article, settings):
+    settings.COMMENTS_THREADS_PER_PAGE = 2
+    for i in range(9):
+        CommentFactory(article=article, created_at=make_time(i))
+
+    with CaptureQueriesContext(connection) as queries:
+        paging.thread_pages(article, AnonymousUser(), "oldest", through=2)
+
+    assert len(queries) == 1
+    assert re.search(r"\bLIMIT 5\b", queries[0]["sql"])
