@@ -14,13 +14,18 @@ from forum.notifications.models import NotificationJob
 Event = NotificationJob.Event
 
 
-def record_job(comment: Comment, event: str, *, actor=None, reason: str = "", again: bool = False) -> None:
+def record_job(
+    comment: Comment, event: str, *, actor=None, reason: str = "", again: bool = False, new: bool = False
+) -> None:
     """Store the job for this comment event and enqueue it after the commit. With `again`, a job that already
     ran runs once more (the comment became public again, or gained a mention): notifications that exist are
-    not created twice."""
-    job, created = NotificationJob.objects.get_or_create(
-        comment=comment, event=event, defaults={"actor": actor, "reason": reason or ""}
-    )
+    not created twice. `new` says the comment was just posted, so that its job is inserted first rather than
+    looked for (outbox.record_once); other events often find their job, and a failed insert costs more."""
+    defaults = {"actor": actor, "reason": reason or ""}
+    if new:
+        job, created = outbox.record_once(NotificationJob, defaults, comment=comment, event=event)
+    else:
+        job, created = NotificationJob.objects.get_or_create(comment=comment, event=event, defaults=defaults)
     if not created:
         if not again:
             return
@@ -38,9 +43,9 @@ def record_job(comment: Comment, event: str, *, actor=None, reason: str = "", ag
 @receiver(comment_posted, dispatch_uid="notifications.comment_posted")
 def comment_posted_received(sender, comment: Comment, **kwargs) -> None:
     if comment.status == Comment.Status.PUBLISHED:
-        record_job(comment, Event.PUBLISHED)
+        record_job(comment, Event.PUBLISHED, new=True)
     elif comment.status == Comment.Status.PENDING:
-        record_job(comment, Event.HELD)
+        record_job(comment, Event.HELD, new=True)
 
 
 @receiver(comment_edited, dispatch_uid="notifications.comment_edited")

@@ -29,8 +29,9 @@ def clean_context(context: dict | None) -> dict:
 
 
 def queue_check(comment: Comment, key: str, context: dict | None = None) -> None:
-    check, created = SpamCheck.objects.get_or_create(
-        key=key, defaults={"comment": comment, "context": clean_context(context)}
+    # Each key names one version of the text, so the row is nearly always new: inserted first.
+    check, created = outbox.record_once(
+        SpamCheck, {"comment": comment, "context": clean_context(context)}, key=key
     )
     if created:
         outbox.enqueue_on_commit(SpamCheck, check.pk)

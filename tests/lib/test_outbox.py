@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from forum.celery import app as celery_app
@@ -185,3 +186,36 @@ def test_sweep_task_sweeps(row, settings):
         outbox.sweep.apply()
 
     assert SpamCheck.objects.get(pk=row.pk).state == State.DONE
+
+
+def test_record_once_creates_the_row():
+    comment = CommentFactory()
+
+    check, created = outbox.record_once(SpamCheck, {"comment": comment, "context": {"a": 1}}, key="k-1")
+
+    assert created is True
+    assert SpamCheck.objects.get(pk=check.pk).context == {"a": 1}
+
+
+def test_record_once_returns_the_row_its_key_already_has(row):
+    other = CommentFactory()
+
+    check, created = outbox.record_once(SpamCheck, {"comment": other}, key=row.key)
+
+    assert (check.pk, created) == (row.pk, False)
+    assert SpamCheck.objects.get(pk=row.pk).comment_id == row.comment_id
+
+
+def test_record_once_keeps_the_transaction_usable_after_a_taken_key(row):
+    with transaction.atomic():
+        outbox.record_once(SpamCheck, {"comment": row.comment}, key=row.key)
+        outbox.record_once(SpamCheck, {"comment": row.comment}, key="k-2")
+
+    assert sorted(SpamCheck.objects.values_list("key", flat=True)) == sorted([row.key, "k-2"])
+
+
+def test_record_once_raises_what_breaks_another_constraint():
+    with pytest.raises(IntegrityError):
+        outbox.record_once(SpamCheck, {"comment": None}, key="k-3")
+
+    assert not SpamCheck.objects.exists()
