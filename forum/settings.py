@@ -362,9 +362,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Part of every cached page's key: set it per release (e.g. the commit) so that new templates are not served
 # pages rendered by the old ones.
 PAGE_CACHE_RELEASE = env.str("PAGE_CACHE_RELEASE", default="")
-# Each comment's shared part (meta and body) is cached for every reader (forum/comments/rendering.py) under the
-# discussion's version and PAGE_CACHE_RELEASE, so a write or a release retires it at once; this only bounds
-# how long an unused one stays in the cache. 0 turns the fragment cache off.
+# Each comment's shared part (meta and body) is cached for every reader (forum/comments/rendering.py) under
+# the discussion's version and PAGE_CACHE_RELEASE, so a write or a release retires it at once; this only
+# bounds how long an unused one stays in the cache. 0 turns the fragment cache off.
 COMMENTS_FRAGMENT_CACHE_SECONDS = env.int("COMMENTS_FRAGMENT_CACHE_SECONDS", default=86400)
 # Comments close by themselves this many days after publication (0: never); articles may override it.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)

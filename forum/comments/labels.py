@@ -16,7 +16,8 @@ def continue_thread(count: int) -> str:
 
 
 def more_replies(count: int) -> str:
-    return ngettext("Show %(counter)s more reply", "Show %(counter)s more replies", count) % {"counter": count}
+    label = ngettext("Show %(counter)s more reply", "Show %(counter)s more replies", count)
+    return label % {"counter": count}
 
 
 def votes(count: int) -> str:

@@ -12,8 +12,9 @@ shared cache under
 so every write that changes what the discussion shows (forum/comments/versions.py: a reply, an edit, a hide,
 a vote, a delete, an author's new name, the article edited or closed) retires every fragment of the article
 at once, and a new PAGE_CACHE_RELEASE (new templates) every fragment; the old ones are never asked for again
-and expire after COMMENTS_FRAGMENT_CACHE_SECONDS (0: no fragment cache). A page asks the cache once (get_many) for all its rows, renders the misses and stores them
-once (set_many). While the cache is down (forum/lib/cache.py fails open) every fragment is rendered.
+and expire after COMMENTS_FRAGMENT_CACHE_SECONDS (0: no fragment cache). A page asks the cache once
+(get_many) for all its rows, renders the misses and stores them once (set_many). While the cache is down
+(forum/lib/cache.py fails open) every fragment is rendered.
 
 The nodes (comments/_nodes.html) and the per-viewer parts are Jinja2 templates (the `jinja2` engine,
 forum/comments/jinja.py); the page around them stays Django's template language and gets the nodes as one
@@ -44,8 +45,8 @@ def _template(name: str):
 
 
 def fragment_key(article_id: int, version: int, row: Row, language: str) -> str:
-    kind = row.node.placeholder or "text"
-    return f"comment-fragment:{settings.PAGE_CACHE_RELEASE}:{article_id}:{version}:{row.comment.pk}:{kind}:{language}"
+    release, kind = settings.PAGE_CACHE_RELEASE, row.node.placeholder or "text"
+    return f"comment-fragment:{release}:{article_id}:{version}:{row.comment.pk}:{kind}:{language}"
 
 
 def render_shared(row: Row) -> str:
@@ -93,7 +94,8 @@ def render_nodes(request: HttpRequest, discussion: Discussion, viewer: Viewer) -
         "viewer": viewer,
         "shared": shared_parts(discussion, viewer.rows),
         # A moderator's forms on a comment's own page bring them back to it.
-        "focus_url": discussion.focus and reverse(
+        "focus_url": discussion.focus
+        and reverse(
             "comments:permalink", kwargs={"slug": discussion.article.slug, "pk": discussion.focus.pk}
         ),
         **csrf_context(request),

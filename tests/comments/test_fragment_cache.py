@@ -158,7 +158,9 @@ def test_an_article_moved_to_a_new_address_changes_the_permalinks(client, commen
 
 
 # -- reuse ----------------------------------------------------------------------------------------------
-def test_the_second_page_takes_every_fragment_from_the_cache(client, comment, other_reader, moderator, renders, spy):
+def test_the_second_page_takes_every_fragment_from_the_cache(
+    client, comment, other_reader, moderator, renders, spy
+):
     reply = CommentFactory(parent=comment, author=other_reader, body="Bob answers.")
     page(client, other_reader)
     assert sorted(renders) == [comment.pk, reply.pk]
@@ -207,7 +209,9 @@ def test_the_page_renders_while_the_cache_is_down(client, comment, other_reader,
 
 
 # -- no leak ---------------------------------------------------------------------------------------------
-def test_a_moderators_page_leaks_nothing_to_a_reader(client, comment, article, reader, other_reader, moderator):
+def test_a_moderators_page_leaks_nothing_to_a_reader(
+    client, comment, article, reader, other_reader, moderator
+):
     CommentFactory(parent=comment, author=other_reader, body="Bob answers.")
     services.hide(comment=comment, actor=moderator, reason="abuse", note="Internal note")
     moderators = page(client, moderator)
@@ -285,7 +289,9 @@ def test_a_ukrainian_fragment_is_not_served_to_an_english_reader(client, comment
 def test_the_page_stays_within_ten_queries(
     client, comment, other_reader, moderator, request, persona, warm, django_assert_max_num_queries
 ):
-    services.hide(comment=CommentFactory(parent=comment, author=other_reader), actor=moderator, reason="abuse")
+    services.hide(
+        comment=CommentFactory(parent=comment, author=other_reader), actor=moderator, reason="abuse"
+    )
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
     if warm:
         page(client, user, url=f"{PAGE}?sort=newest")  # the fragments, not this page, are cached
