@@ -86,18 +86,25 @@ def csrf_context(request: HttpRequest) -> dict:
     return {"csrf_token": token, "csrf_input": field}
 
 
-def render_nodes(request: HttpRequest, discussion: Discussion, viewer: Viewer) -> SafeString:
-    """The discussion's comments as this viewer sees them: the shared fragments and the viewer's parts."""
-    context = {
+def focus_url(discussion: Discussion) -> str:
+    """The page of the comment in focus, to which a moderator's forms bring them back; "" elsewhere."""
+    if discussion.focus is None:
+        return ""
+    return reverse("comments:permalink", kwargs={"slug": discussion.article.slug, "pk": discussion.focus.pk})
+
+
+def nodes_context(request: HttpRequest, discussion: Discussion, viewer: Viewer) -> dict:
+    """What comments/_nodes.html is given: the discussion, the viewer, the shared parts, the CSRF field."""
+    return {
         "request": request,
         "discussion": discussion,
         "viewer": viewer,
         "shared": shared_parts(discussion, viewer.rows),
-        # A moderator's forms on a comment's own page bring them back to it.
-        "focus_url": discussion.focus
-        and reverse(
-            "comments:permalink", kwargs={"slug": discussion.article.slug, "pk": discussion.focus.pk}
-        ),
+        "focus_url": focus_url(discussion),
         **csrf_context(request),
     }
-    return mark_safe(_template(NODES_TEMPLATE).render(context))
+
+
+def render_nodes(request: HttpRequest, discussion: Discussion, viewer: Viewer) -> SafeString:
+    """The discussion's comments as this viewer sees them: the shared fragments and the viewer's parts."""
+    return mark_safe(_template(NODES_TEMPLATE).render(nodes_context(request, discussion, viewer)))

@@ -203,8 +203,7 @@ def test_the_page_renders_while_the_cache_is_down(client, comment, other_reader,
 
     first, second = page(client, other_reader), page(client, other_reader)
 
-    assert "first word" in first
-    assert first == second
+    assert "first word" in first and "first word" in second
     assert renders == [comment.pk, comment.pk]
 
 
