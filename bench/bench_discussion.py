@@ -239,9 +239,10 @@ def xtd_ratio_lines(pages, xtd_rows: list[dict], compare: int) -> list[str]:
                 if row is None or not row["shown"]:
                     continue
                 per_comment = (row["median"] / row["shown"]) / (page.timing.median / page.shown)
+                cpu_per_comment = (row["cpu"] / row["shown"]) / (page.timing.cpu_median / page.shown)
                 ratios.append(
-                    f"{page.reader} {per_comment:.1f}x per shown comment "
-                    f"({row['median'] / page.timing.median:.1f}x the page)"
+                    f"{page.reader} {per_comment:.1f}x per shown comment (CPU {cpu_per_comment:.1f}x; "
+                    f"{row['median'] / page.timing.median:.1f}x the page)"
                 )
             if ratios:
                 lines.append(
