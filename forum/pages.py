@@ -3,8 +3,10 @@
 articles.views.ArticleDetailView draws an article and knows nothing of the discussion; ArticlePageView adds
 it: the page of threads (forum.comments.threads.discussion_page) and one per-viewer object, built by
 `build_viewer` from the comments' part (forum.comments.viewer), moderation's (forum.moderation.viewer) and
-following (forum.notifications.following). forum.comments' views build their fragments' viewer through the
-same function (settings.COMMENTS_VIEWER names it), so every page and fragment shows the same controls.
+following (forum.notifications.following), and the nodes' HTML from both (forum.comments.rendering:
+render_nodes, Jinja2, with the cached shared part of each comment). forum.comments' views build their
+fragments' viewer through the same function (settings.COMMENTS_VIEWER names it), so every page and fragment
+shows the same controls.
 """
 
 from dataclasses import dataclass, field
