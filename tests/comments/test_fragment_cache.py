@@ -137,6 +137,15 @@ def test_an_authors_new_name_shows_at_once(client, comment, reader, other_reader
     assert '<span class="comment-author" dir="auto">Alice Liddell</span>' in page(client, other_reader)
 
 
+def test_an_authors_staff_badge_shows_at_once(client, comment, reader, other_reader):
+    page(client, other_reader)
+
+    reader.is_staff = True
+    reader.save(update_fields=["is_staff"])
+
+    assert '<span class="staff-badge">Staff</span>' in comment_html(page(client, other_reader), comment.pk)
+
+
 def test_an_article_closed_shows_at_once(client, comment, article, other_reader, moderator):
     page(client, other_reader)
 
