@@ -10,11 +10,11 @@ shared cache under
     comment-fragment:<release>:<article id>:<discussion version>:<comment id>:<placeholder>:<language>
 
 so every write that changes what the discussion shows (forum/comments/versions.py: a reply, an edit, a hide,
-a vote, a delete, an author's new name, the article edited or closed) retires every fragment of the article
-at once, and a new PAGE_CACHE_RELEASE (new templates) every fragment; the old ones are never asked for again
-and expire after COMMENTS_FRAGMENT_CACHE_SECONDS (0: no fragment cache). A page asks the cache once
-(get_many) for all its rows, renders the misses and stores them once (set_many). While the cache is down
-(forum/lib/cache.py fails open) every fragment is rendered.
+a vote, a delete, an author's new name or staff status, the article edited or closed) retires every fragment
+of the article at once, and a new PAGE_CACHE_RELEASE (new templates) every fragment; the old ones are never
+asked for again and expire after COMMENTS_FRAGMENT_CACHE_SECONDS (0: no fragment cache). A page asks the
+cache once (get_many) for all its rows, renders the misses and stores them once (set_many). While the cache
+is down (forum/lib/cache.py fails open) every fragment is rendered.
 
 The nodes (comments/_nodes.html) and the per-viewer parts are Jinja2 templates (the `jinja2` engine,
 forum/comments/jinja.py); the page around them stays Django's template language and gets the nodes as one
