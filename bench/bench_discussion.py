@@ -25,6 +25,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 XTD_COMMENT_HTML = r'<div id="c\d+" class="comment'
+# The rows of each size: (logged in, cache state of bench/tribune.py: CACHE_STATES).
+PAGE_ROWS = [
+    (False, "cold"),
+    (False, "fragments"),
+    (False, "page"),
+    (True, "cold"),
+    (True, "fragments"),
+]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -81,18 +89,18 @@ def run_tribune(*, sizes: list[int], compare: int, repeat: int, warmup: int, rep
         if size == compare:
             variants.append((f"Tribune, {size:,} comments, all threads on one page", True))
         for label, all_threads in variants:
-            for reader, warm in ((None, False), (None, True), (logged_in, False)):
+            for reader, cache in PAGE_ROWS:
                 who = "anonymous" if reader is None else "logged in"
-                progress(f"timing {label} ({who}{', warm cache' if warm else ''})")
+                progress(f"timing {label} ({who}, {tribune.CACHE_STATES[cache]})")
                 pages.append(
                     tribune.measure_page(
                         discussion,
-                        reader=reader,
+                        reader=logged_in if reader else None,
                         repeat=repeat,
                         warmup=warmup,
                         label=label,
                         all_threads=all_threads,
-                        warm=warm,
+                        cache=cache,
                     )
                 )
         if size == compare and replies:
@@ -189,24 +197,7 @@ def format_report(pages, posting, xtd_rows: list[dict], *, repeat: int, warmup: 
             right={2, 4, 5, 6, 7},
         ),
     ]
-    full = {p.reader: p for p in pages if p.size == compare and "one page" in p.label}
-    paged = {p.reader: p for p in pages if p.size == compare and "one page" not in p.label}
-    xtd_by_reader = {row["reader"]: row for row in xtd_rows}
-    for name, tribune_rows in (("all threads on one page", full), ("page 1 as served", paged)):
-        ratios = []
-        for reader, page in tribune_rows.items():
-            row = xtd_by_reader.get(reader.split(",")[0])
-            if row is None or not page.shown:
-                continue
-            per_comment = (row["median"] / row["shown"]) / (page.timing.median / page.shown)
-            ratios.append(
-                f"{reader} {row['median'] / page.timing.median:.1f}x "
-                f"(CPU {row['cpu'] / page.timing.cpu_median:.1f}x; per shown comment {per_comment:.1f}x)"
-            )
-        if ratios:
-            lines.append(
-                f"django-comments-xtd's time / Tribune's, {compare:,} comments, {name}: " + ", ".join(ratios)
-            )
+    lines += xtd_ratio_lines(pages, xtd_rows, compare)
     if posting is not None:
         from bench.tribune import median_int
 
@@ -234,6 +225,38 @@ def format_report(pages, posting, xtd_rows: list[dict], *, repeat: int, warmup: 
             f"{median_int(posting.rows_shifted)} rows shifted (medians)",
         ]
     return "\n".join(lines)
+
+
+def xtd_ratio_lines(pages, xtd_rows: list[dict], compare: int) -> list[str]:
+    """django-comments-xtd's time over Tribune's, per shown comment, at the compared size: one line for the
+    cold rows (Tribune's caches retired before each GET) and one for the warm ones. xtd caches nothing, so
+    its one time per reader stands against both."""
+    xtd_by_reader = {row["reader"]: row for row in xtd_rows}
+    lines = []
+    for layout, on_one_page in (("all threads on one page", True), ("page 1 as served", False)):
+        for state, warm in (("cold", False), ("warm", True)):
+            ratios = []
+            for page in pages:
+                if page.size != compare or ("one page" in page.label) != on_one_page or not page.shown:
+                    continue
+                if page.reader.endswith(", cold") == warm:
+                    continue
+                reader = page.reader.split(",")[0]
+                row = xtd_by_reader.get(reader)
+                if row is None or not row["shown"]:
+                    continue
+                per_comment = (row["median"] / row["shown"]) / (page.timing.median / page.shown)
+                cpu_per_comment = (row["cpu"] / row["shown"]) / (page.timing.cpu_median / page.shown)
+                ratios.append(
+                    f"{page.reader} {per_comment:.1f}x per shown comment (CPU {cpu_per_comment:.1f}x; "
+                    f"{row['median'] / page.timing.median:.1f}x the page)"
+                )
+            if ratios:
+                lines.append(
+                    f"django-comments-xtd's time / Tribune's, {compare:,} comments, {layout}, {state}: "
+                    + "; ".join(ratios)
+                )
+    return lines
 
 
 def results_json(pages, posting, xtd_rows) -> dict:

@@ -2,11 +2,13 @@
 
 Builds the 1,000-comment discussion of the benchmark on a temporary SQLite file (or a test database beside
 DATABASE_URL) and prints, for an anonymous and a logged-in reader:
-1. the phases of one page: the whole GET, discussion_page() split into the thread query (with model
-   instances), build_nodes() and build_viewer() (forum/pages.py), the render of comments/_nodes.html, and the
-   rest (article, base template, form, middleware);
+1. the phases of one page (the anonymous page cache bypassed): the whole GET, discussion_page() split into
+   the thread query (with model instances) and build_nodes(), build_viewer() (forum/pages.py), the fragment
+   lookup (one get_many, warm), the fragment render (every comment's shared part, as on a cold cache), the
+   render of the Jinja2 comments/_nodes.html around the fragments, and the rest (article, base template,
+   form, middleware);
 2. the cost of constructs of comments/_nodes.html, by rendering variants of its source with one construct
-   replaced by a constant (dates, {% csrf_token %}, {% blocktranslate %}, {% translate %}, integers...);
+   replaced by a constant (the fragment, the viewer's actions, the counted labels, integers, hx-* tests);
 3. with --cprofile, the functions that take most time in the render of comments/_nodes.html.
 """
 
@@ -24,35 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# (name, pattern, replacement): the replacement renders something of the same length without the construct.
+# (name, pattern, replacement) over the Jinja2 source of comments/_nodes.html: the replacement renders
+# something of about the same length without the construct.
 ABLATIONS = [
-    ("{{ c.created_at|date:... }} (shown date)", r"\{\{ c\.created_at\|date:[^}]*\}\}", "1 Dec 2026, 12:00"),
-    (
-        "{{ c.created_at.isoformat }}",
-        r"\{\{ c\.created_at\.isoformat \}\}",
-        "2026-12-01T12:00:00.000000+00:00",
-    ),
-    ("{% csrf_token %}", r"\{% csrf_token %\}", '<input type="hidden" name="csrfmiddlewaretoken" value="x">'),
-    ("{% blocktranslate %}", r"\{% blocktranslate .*?\{% endblocktranslate %\}", "3 replies"),
-    ("{% translate %}", r"\{% translate (['\"])(.*?)\1 %\}", r"\2"),
-    (
-        "integers ({{ c.pk }}, level, tree id, score)",
-        r"\{\{ (c\.pk|c\.level|c\.tree_id|c\.score) \}\}",
-        "1234",
-    ),
-    (
-        "vote form (logged-in readers)",
-        r'\{% if user\.is_authenticated and not node\.own and c\.status == "published" %\}'
-        r'<form class="vote-form".*?</form>',
-        "{% if False %}",
-    ),
-    (
-        "Report link (logged-in readers)",
-        r"\{% if user\.is_authenticated and not node\.own and not mod\.can_moderate"
-        r'.*?\{% translate "Report" %\}</a>\{% endif %\}',
-        "",
-    ),
-    ("{{ c.display_author }}", r"\{\{ c\.display_author \}\}", "Reader 12"),
+    ("{{ shared[loop.index0] }} (the cached fragment)", r"\{\{ shared\[loop\.index0\] \}\}", ""),
+    ("{{ comment_actions(row) }} (the viewer's actions)", r"\{\{ comment_actions\(row\) \}\}", ""),
+    ("{{ moderation_note(row) }}", r"\{\{ moderation_note\(row\) \}\}", ""),
+    ("{{ labels.…() }} (counted labels, ngettext)", r"\{\{ labels\.\w+\([^)]*\) \}\}", "3 replies"),
+    ("integers ({{ c.pk }}, {{ c.depth }})", r"\{\{ (c\.pk|c\.depth) \}\}", "1234"),
     (
         "hx-* attributes and focus tests (discussion.enhanced/focus/highlight)",
         r"discussion\.(enhanced|focus|highlight)",
@@ -131,18 +112,18 @@ def report(args) -> None:
 
     from bench import tribune
     from bench.report import table
-    from forum.comments import nodes, threads
+    from forum.comments import nodes, rendering, threads
     from forum.comments.models import Comment
     from forum.pages import build_viewer
 
     readers = tribune.make_readers()
     discussion = tribune.build_discussion(args.size, readers, slug="profile")
     article = discussion.article
-    url = article.get_absolute_url()
+    url = f"{article.get_absolute_url()}?profile=1"  # not a page parameter: the page cache renders it
     per_page = settings.COMMENTS_THREADS_PER_PAGE if args.page else discussion.threads
-    engine = engines["django"]
-    nodes_template = engine.get_template("comments/_nodes.html")
-    source = nodes_template.template.source
+    env = engines["jinja2"].env
+    nodes_template = env.get_template(rendering.NODES_TEMPLATE)
+    source, _, _ = env.loader.get_source(env, rendering.NODES_TEMPLATE)
 
     with override_settings(
         COMMENTS_THREADS_PER_PAGE=per_page,
@@ -168,18 +149,11 @@ def report(args) -> None:
                 )
 
             comments = fetch()
-            context = {
-                "discussion": page,
-                "viewer": build_viewer(request, page),
-                "user": user,
-                "request": request,
-            }
+            viewer = build_viewer(request, page)
+            context = rendering.nodes_context(request, page, viewer)  # fills the fragment cache
 
-            def render(template=nodes_template, context=context, request=request):
-                return template.render(context, request)
-
-            def viewer_state(request=request, page=page):
-                build_viewer(request, page)
+            def render(template=nodes_template, context=context):
+                return template.render(context)
 
             whole = best_of(args.repeat, lambda client=client: client.get(url))
             page_ms = best_of(args.repeat, lambda user=user: threads.discussion_page(article, user))
@@ -188,36 +162,34 @@ def report(args) -> None:
                 args.repeat,
                 lambda user=user, comments=comments: nodes.build_nodes(comments, user, "oldest"),
             )
-            state_ms = best_of(args.repeat, viewer_state)
+            state_ms = best_of(args.repeat, lambda request=request, page=page: build_viewer(request, page))
+            lookup_ms = best_of(
+                args.repeat, lambda page=page, viewer=viewer: rendering.shared_parts(page, viewer.rows)
+            )
+            fragments_ms = best_of(
+                args.repeat, lambda viewer=viewer: [rendering.render_shared(row) for row in viewer.rows]
+            )
             render_ms = best_of(args.repeat, render)
+            rest_ms = whole - page_ms - state_ms - lookup_ms - render_ms
+
+            def row(name, ms, per_comment=True, whole=whole, shown=shown):
+                return [
+                    name,
+                    f"{ms:.1f}",
+                    f"{ms / whole:.0%}",
+                    f"{ms / shown * 1000:.0f}" if per_comment else "",
+                ]
+
             rows = [
-                ["whole GET /articles/<slug>/", f"{whole:.1f}", "100%", ""],
-                ["discussion_page()", f"{page_ms:.1f}", f"{page_ms / whole:.0%}", ""],
-                [
-                    "  threads query + model instances",
-                    f"{fetch_ms:.1f}",
-                    f"{fetch_ms / whole:.0%}",
-                    f"{fetch_ms / shown * 1000:.0f}",
-                ],
-                [
-                    "  build_nodes()",
-                    f"{build_ms:.1f}",
-                    f"{build_ms / whole:.0%}",
-                    f"{build_ms / shown * 1000:.0f}",
-                ],
-                ["build_viewer() (per-viewer object)", f"{state_ms:.1f}", f"{state_ms / whole:.0%}", ""],
-                [
-                    "render of comments/_nodes.html",
-                    f"{render_ms:.1f}",
-                    f"{render_ms / whole:.0%}",
-                    f"{render_ms / shown * 1000:.0f}",
-                ],
-                [
-                    "the rest (article, base, form, middleware)",
-                    f"{whole - page_ms - render_ms:.1f}",
-                    f"{(whole - page_ms - render_ms) / whole:.0%}",
-                    "",
-                ],
+                row("whole GET /articles/<slug>/ (warm fragments)", whole, per_comment=False),
+                row("discussion_page()", page_ms, per_comment=False),
+                row("  query: threads + model instances", fetch_ms),
+                row("  build_nodes()", build_ms),
+                row("build_viewer() (per-viewer object)", state_ms),
+                row("fragment lookup (get_many, warm)", lookup_ms),
+                row("fragment render (all, as on a cold cache; not in the GET)", fragments_ms),
+                row("nodes render (comments/_nodes.html, Jinja2)", render_ms),
+                row("the rest (article, base, form, middleware)", rest_ms, per_comment=False),
             ]
             print(
                 f"\n{args.size:,}-comment discussion, {who}, {shown} comments on the page, "
@@ -229,9 +201,8 @@ def report(args) -> None:
             for name, pattern, replacement in ABLATIONS:
                 variant, found = re.subn(pattern, replacement, source, flags=re.DOTALL)
                 if not found:
-                    ablation_rows.append([name, "0", "not in the template", "", ""])
-                    continue
-                template = engine.from_string(variant)
+                    raise SystemExit(f"profile_discussion: {name} is no longer in {rendering.NODES_TEMPLATE}")
+                template = env.from_string(variant)
                 base_ms, variant_ms = best_of_pair(
                     args.repeat, render, lambda template=template: render(template)
                 )
@@ -245,7 +216,7 @@ def report(args) -> None:
                         f"{saved / shown * 1000:.0f}",
                     ]
                 )
-            empty = engine.from_string("{% for row in viewer.rows %}{% endfor %}")
+            empty = env.from_string("{% for row in viewer.rows %}{% endfor %}")
             loop_ms = best_of(args.repeat, lambda template=empty: render(template))
             ablation_rows.append(["(an empty loop over the nodes, for scale)", "", f"{loop_ms:.1f}", "", ""])
             print(

@@ -146,6 +146,13 @@ def build_discussion(size: int, readers: list[User], *, slug: str, seed: int = 2
     )
 
 
+# How a timed GET finds the caches: "cold" retires the discussion's version before each GET (no cached page,
+# no cached comment fragment: every comment rendered); "fragments" keeps the comment fragments the warm-up
+# cached but bypasses the anonymous page cache (an extra query parameter makes the page uncacheable); "page"
+# serves the anonymous page whole from the page cache.
+CACHE_STATES = {"cold": "cold", "fragments": "warm fragments", "page": "whole-page cache"}
+
+
 def measure_page(
     discussion: Discussion,
     *,
@@ -154,40 +161,43 @@ def measure_page(
     warmup: int,
     label: str,
     all_threads: bool = False,
-    warm: bool = False,
+    cache: str = "cold",
 ) -> PageResult:
-    """Median/p95 of GET /articles/<slug>/ and its query count, for an anonymous or logged-in reader.
-
-    Cold (the default): the discussion is marked as changed before every GET, so no cached page matches and
-    the page is rendered each time (the cache itself is left alone: the test suite shares it between
-    workers).
-    Warm: the anonymous page comes from the cache that the warm-up filled, as most readers of a big story get
-    it.
-    """
+    """Median/p95 of GET /articles/<slug>/ and its query count, for an anonymous or logged-in reader, with
+    the caches as `cache` (CACHE_STATES) says. Retiring is a version bump, not a cache clear: the test suite
+    shares the cache between workers."""
+    if cache not in CACHE_STATES or (cache == "page" and reader is not None):
+        raise ValueError(f"no such cache state for this reader: {cache!r}")
     client = Client()
     if reader is not None:
         client.force_login(reader)
     url = discussion.article.get_absolute_url()
+    if cache == "fragments":
+        url += "?bench=fragments"  # not a page parameter: forum/page_cache.py renders it every time
     per_page = discussion.threads if all_threads else settings.COMMENTS_THREADS_PER_PAGE
     budget = discussion.size if all_threads else settings.COMMENTS_PAGE_BUDGET
 
-    def retire_cached_pages() -> None:
+    def retire_cached_discussion() -> None:
         discussion_changed(discussion.article.pk)
 
-    empty_cache = None if warm else retire_cached_pages
+    cold = cache == "cold"
     with override_settings(COMMENTS_THREADS_PER_PAGE=per_page, COMMENTS_PAGE_BUDGET=budget):
-        retire_cached_pages()
+        retire_cached_discussion()
         queries, html = count_queries(client, url)
         timing = time_get(
-            client, url, repeat=repeat, warmup=max(warmup, 1 if warm else 0), before=empty_cache
+            client,
+            url,
+            repeat=repeat,
+            warmup=warmup if cold else max(warmup, 1),
+            before=retire_cached_discussion if cold else None,
         )
-        if warm:
+        if not cold:
             queries, html = count_queries(client, url)
     reader_label = "anonymous" if reader is None else "logged in"
     return PageResult(
         label=label,
         size=discussion.size,
-        reader=f"{reader_label}, warm cache" if warm else reader_label,
+        reader=f"{reader_label}, {CACHE_STATES[cache]}",
         shown=count_matches(COMMENT_HTML, html),
         threads_shown=count_matches(r'data-depth="0"', html),
         threads=discussion.threads,

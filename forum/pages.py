@@ -3,17 +3,22 @@
 articles.views.ArticleDetailView draws an article and knows nothing of the discussion; ArticlePageView adds
 it: the page of threads (forum.comments.threads.discussion_page) and one per-viewer object, built by
 `build_viewer` from the comments' part (forum.comments.viewer), moderation's (forum.moderation.viewer) and
-following (forum.notifications.following). forum.comments' views build their fragments' viewer through the
-same function (settings.COMMENTS_VIEWER names it), so every page and fragment shows the same controls.
+following (forum.notifications.following), and the nodes' HTML from both (forum.comments.rendering:
+render_nodes, Jinja2, with the cached shared part of each comment). forum.comments' views build their
+fragments' viewer through the same function (settings.COMMENTS_VIEWER names it), so every page and fragment
+shows the same controls.
 """
 
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from articles.views import ArticleDetailView
 from forum.comments import threads
 from forum.comments.forms import CommentForm
+from forum.comments.rendering import render_nodes
 from forum.comments.threads import Discussion
 from forum.comments.viewer import Row, Viewer, comment_actions
 from forum.comments.viewer import rows as comment_rows
@@ -66,14 +71,34 @@ def build_viewer(request: HttpRequest, discussion: Discussion) -> SiteViewer:
     )
 
 
+def follow_button(request: HttpRequest, following: FollowingState) -> SafeString:
+    """The discussion header's follow button (the Jinja2 partial the threads' buttons use too)."""
+    if not following.show:
+        return SafeString("")
+    context = {
+        "show": True,
+        "following": following.article,
+        "follow_url": following.follow_article_url,
+        "unfollow_url": following.unfollow_article_url,
+        "target": "article",
+    }
+    return mark_safe(
+        render_to_string("notifications/_follow_button.html", context, request=request, using="jinja2")
+    )
+
+
 def discussion_context(request: HttpRequest, article, comment_form: CommentForm | None = None) -> dict:
-    """The article page's discussion: the page of threads the query asks for, its viewer and the form."""
+    """The article page's discussion: the page of threads the query asks for, its viewer, the nodes it sees
+    (rendered in Python: forum.comments.rendering), the header's follow button and the form."""
     discussion = threads.discussion_page(
         article, request.user, sort=request.GET.get("sort"), page_number=request.GET.get("page", 1)
     )
+    viewer = build_viewer(request, discussion)
     return {
         "discussion": discussion,
-        "viewer": build_viewer(request, discussion),
+        "viewer": viewer,
+        "nodes": render_nodes(request, discussion, viewer),
+        "follow_button": follow_button(request, viewer.following),
         "form": comment_form or CommentForm(),
     }
 

@@ -117,6 +117,13 @@ TEMPLATES = [
             ],
         },
     },
+    # The discussion's hot partials (templates/jinja2/comments/): docs/architecture.md, "The template engine".
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "forum.comments.jinja.environment"},
+    },
 ]
 
 # Database: SQLite under var/ by default. WAL lets readers run beside a writer; IMMEDIATE transactions
@@ -156,7 +163,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tribune"}}
+    # Room for a big discussion's comment fragments (forum/comments/rendering.py): the default 300 entries
+    # would cull them before the page is done.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "tribune",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 
 # Celery (docs/workers.md). Work is recorded in the database first (outbox rows, forum/lib/outbox.py), so
 # these settings decide how fast and how safely it runs, never whether it runs: a lost message is found
@@ -347,6 +362,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Part of every cached page's key: set it per release (e.g. the commit) so that new templates are not served
 # pages rendered by the old ones.
 PAGE_CACHE_RELEASE = env.str("PAGE_CACHE_RELEASE", default="")
+# Each comment's shared part (meta and body) is cached for every reader (forum/comments/rendering.py) under
+# the discussion's version and PAGE_CACHE_RELEASE, so a write or a release retires it at once; this only
+# bounds how long an unused one stays in the cache. 0 turns the fragment cache off.
+COMMENTS_FRAGMENT_CACHE_SECONDS = env.int("COMMENTS_FRAGMENT_CACHE_SECONDS", default=86400)
 # Comments close by themselves this many days after publication (0: never); articles may override it.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 # Other apps' rules for readers' writes, called by forum/comments/posting.py in this order (signatures in

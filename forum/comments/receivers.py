@@ -9,7 +9,8 @@ from articles.models import Article
 from forum.comments.models import Comment
 from forum.comments.versions import discussion_changed
 
-NAME_FIELDS = {"display_name", "username"}
+# What a discussion shows of its authors: their name, and the staff badge (Comment.by_staff).
+NAME_FIELDS = {"display_name", "username", "is_staff"}
 
 
 @receiver(post_save, sender=Article, dispatch_uid="comments-article-changed")

@@ -14,13 +14,16 @@ from forum import limits
 from forum.comments import paging, posting, threads
 from forum.comments.forms import CommentForm, EditForm
 from forum.comments.models import Comment
+from forum.comments.rendering import render_nodes
 from forum.comments.rules import can_delete, can_edit, can_moderate
 from forum.comments.viewer import build_viewer
 
 
 def render_discussion(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    """Render a template of discussion nodes with the page's one per-viewer object (viewer.build_viewer)."""
-    context["viewer"] = build_viewer(request, context["discussion"])
+    """Render a template of discussion nodes with the page's one per-viewer object (viewer.build_viewer) and
+    the nodes it sees (rendering.render_nodes)."""
+    viewer = context["viewer"] = build_viewer(request, context["discussion"])
+    context["nodes"] = render_nodes(request, context["discussion"], viewer)
     return render(request, template, context, status=status)
 
 

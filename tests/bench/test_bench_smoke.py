@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 
 from bench import shape
-from bench.bench_discussion import format_report, results_json, run_tribune, run_xtd
+from bench.bench_discussion import format_report, results_json, run_tribune, run_xtd, xtd_ratio_lines
 from bench.targets import evaluate, format_targets
 from bench.xtd.settings import COMMENTS_XTD_MAX_THREAD_LEVEL
 from forum.comments.integrity import check_all_trees
@@ -38,7 +38,7 @@ def test_bench_builds_valid_trees_of_the_planned_shape(results):
 def test_bench_page_rows_count_what_the_reader_sees(results):
     pages, _posting = results
 
-    anonymous = {(p.size, p.label): p for p in pages if p.reader == "anonymous"}
+    anonymous = {(p.size, p.label): p for p in pages if p.reader == "anonymous, cold"}
 
     assert sorted(anonymous) == [
         (20, "Tribune, 20 comments"),
@@ -56,8 +56,22 @@ def test_bench_page_query_count_does_not_grow_with_the_discussion(results):
 
     counts = {(p.reader, p.size): p.queries for p in pages}
 
-    assert counts[("anonymous", 20)] == counts[("anonymous", 40)] > 0
-    assert counts[("logged in", 20)] == counts[("logged in", 40)] > counts[("anonymous", 20)]
+    assert counts[("anonymous, cold", 20)] == counts[("anonymous, cold", 40)] > 0
+    assert counts[("anonymous, warm fragments", 20)] == counts[("anonymous, warm fragments", 40)] > 0
+    assert counts[("anonymous, whole-page cache", 40)] == 0
+    assert (
+        counts[("logged in, cold", 20)] == counts[("logged in, cold", 40)] > counts[("anonymous, cold", 20)]
+    )
+    assert counts[("logged in, warm fragments", 40)] == counts[("logged in, cold", 40)]
+
+
+def test_bench_warm_rows_show_the_same_comments_as_the_cold_ones(results):
+    pages, _posting = results
+
+    shown = {(p.label, p.reader): p.shown for p in pages}
+
+    for (label, reader), count in shown.items():
+        assert count == shown[(label, f"{reader.split(',')[0]}, cold")]
 
 
 def test_bench_posting_separates_tree_maintenance(results):
@@ -78,12 +92,30 @@ def test_bench_report_prints_every_row(results):
 
     lines = report.splitlines()
     assert lines[0] == "Article page: GET /articles/<slug>/, 1 timed runs after 0 warm-up runs per row"
-    # Three page variants (20, 40, 40 on one page) for anonymous cold, anonymous warm and logged in.
-    assert sum(1 for line in lines if line.startswith("Tribune, ")) == 9
+    # Three page variants (20, 40, 40 on one page) for anonymous cold, warm fragments and whole page, and
+    # logged in cold and warm fragments.
+    assert sum(1 for line in lines if line.startswith("Tribune, ")) == 15
     assert (
         "Posting a reply into the 40-comment discussion: post_comment(), 3 replies to random comments"
         in lines
     )
+
+
+def test_bench_report_compares_with_xtd_cold_and_warm(results):
+    pages, _posting = results
+    row = {"size": 40, "shown": 30, "threads": 10, "median": 100.0, "p95": 120.0, "cpu": 90.0, "queries": 60}
+    xtd = [{**row, "reader": reader} for reader in ("anonymous", "logged in")]
+
+    lines = xtd_ratio_lines(pages, xtd, 40)
+
+    assert [line.split(": ")[0] for line in lines] == [
+        "django-comments-xtd's time / Tribune's, 40 comments, all threads on one page, cold",
+        "django-comments-xtd's time / Tribune's, 40 comments, all threads on one page, warm",
+        "django-comments-xtd's time / Tribune's, 40 comments, page 1 as served, cold",
+        "django-comments-xtd's time / Tribune's, 40 comments, page 1 as served, warm",
+    ]
+    assert "anonymous, cold" in lines[0] and "logged in, cold" in lines[0] and "warm" not in lines[0]
+    assert "anonymous, warm fragments" in lines[1] and "anonymous, whole-page cache" in lines[1]
 
 
 def test_bench_xtd_project_renders_the_same_tree(tmp_path):
