@@ -20,7 +20,7 @@ from bench import shape
 from bench.measure import Timing, count_matches, count_queries, percentile, time_get
 from bench.texts import make_bodies
 from forum.accounts.models import User
-from forum.comments.models import Comment, Vote
+from forum.comments.models import Comment, Vote, refresh_planner_statistics
 from forum.comments.posting import post_comment, refresh_comment_count
 from forum.comments.versions import discussion_changed
 from forum.lib.markdown import render_comment
@@ -141,6 +141,7 @@ def build_discussion(size: int, readers: list[User], *, slug: str, seed: int = 2
             [Vote(comment_id=pks[node.index], user=voter) for node in nodes if node.index % 20 == 3]
         )
         refresh_comment_count(article.pk)
+    refresh_planner_statistics()
     return Discussion(
         article=article, size=size, threads=sum(1 for n in nodes if n.parent is None), nodes=nodes
     )

@@ -360,3 +360,11 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.comment_id}"
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk write (an import), let the database's planner see the new rows now. Until autovacuum's
+    next ANALYZE, PostgreSQL plans the page's recursive query as if the table were empty: the first page of
+    100,000 freshly written comments took 32 s instead of 65 ms (docs/architecture.md, "The page budget")."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Comment._meta.db_table)}")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from articles.models import Article
 from forum.comments.importers import DisqusReader, ImportFileError, import_file
@@ -617,3 +618,27 @@ def test_hidden_status_set_after_an_import_leaves_the_tree_alone(tmp_path, moder
 
     assert tree_rows() == before
     assert Comment.objects.get(import_id="9001").body_html.startswith("<p>These goals are never stated")
+
+
+def planner_row_estimate() -> int | None:
+    """What the database's planner believes of the comments table: PostgreSQL's reltuples, SQLite's
+    sqlite_stat1 row count (None before any ANALYZE)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Comment._meta.db_table])
+            value = cursor.fetchone()[0]
+            return None if value < 0 else int(value)
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [Comment._meta.db_table])
+        row = cursor.fetchone()
+        return None if row is None else int(row[0].split()[0])
+
+
+def test_an_import_leaves_the_planner_knowing_the_new_comments():
+    ArticleFactory(slug="belarus-urges-truce")
+
+    run_import(DEMO_DISCUSSION)
+
+    assert planner_row_estimate() == 4

@@ -36,7 +36,7 @@ from forum.comments.importers.linking import break_cycles, drop_unanswered_delet
 from forum.comments.importers.matching import articles_for_threads
 from forum.comments.importers.numbering import number_trees, reserve_primary_keys
 from forum.comments.importers.storing import store
-from forum.comments.models import Comment
+from forum.comments.models import Comment, refresh_planner_statistics
 from forum.comments.posting import refresh_comment_count
 
 Progress = Callable[[str, int, "int | None"], None]
@@ -111,6 +111,8 @@ class BulkImport:
             self.plan_and_store()
             if self.dry_run:
                 transaction.set_rollback(True)
+        if not self.dry_run:
+            refresh_planner_statistics()
         self.report.seconds = time.monotonic() - started
         return self.report
 
