@@ -145,15 +145,35 @@ def post_comment(
     return comment
 
 
+def check_can_edit(comment: Comment, user) -> None:
+    """rules.can_edit, refused with its reason (PermissionDenied): not theirs, not on show, or too late."""
+    if not comment.is_written_by(user):
+        raise PermissionDenied(_("You can only edit your own comments."))
+    if comment.status not in Comment.EDITABLE_STATUSES:
+        raise PermissionDenied(_("This comment is not on show, so it can no longer be edited."))
+    if not can_edit(comment, user):
+        raise PermissionDenied(
+            _(
+                "The time to edit this comment has passed. Comments can be edited for %(minutes)s minutes "
+                "after posting."
+            )
+            % {"minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES}
+        )
+
+
+def check_can_delete(comment: Comment, user) -> None:
+    """rules.can_delete, refused with its reason (PermissionDenied)."""
+    if not comment.is_written_by(user):
+        raise PermissionDenied(_("You can only delete your own comments."))
+    if not can_delete(comment, user):
+        raise PermissionDenied(_("This comment is already deleted."))
+
+
 def edit_comment(*, comment: Comment, user, body: str) -> Comment:
     if not comment.is_written_by(user):
         raise PermissionDenied(_("You can only edit your own comments."))
     check_permission("edit", user, comment.article, comment)
-    if not can_edit(comment, user):
-        raise PermissionDenied(
-            _("Comments can be edited for %(minutes)s minutes after posting.")
-            % {"minutes": settings.COMMENTS_EDIT_WINDOW_MINUTES}
-        )
+    check_can_edit(comment, user)
     body = clean_body(body)
     if body == comment.body:
         return comment
@@ -170,8 +190,7 @@ def edit_comment(*, comment: Comment, user, body: str) -> Comment:
 
 def delete_comment(*, comment: Comment, user) -> bool:
     """Delete one's own comment. Returns True when the row was removed, False when it became a placeholder."""
-    if not can_delete(comment, user):
-        raise PermissionDenied(_("You can only delete your own comments."))
+    check_can_delete(comment, user)
     check_permission("delete", user, comment.article, comment)
     with transaction.atomic():
         Comment.objects.lock_thread(comment.thread_id)

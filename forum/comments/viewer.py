@@ -109,7 +109,7 @@ class Viewer:
 
     @property
     def authenticated(self) -> bool:
-        return self.user.is_authenticated
+        return rules.is_logged_in(self.user)
 
 
 class ViewerBuilder(Protocol):
@@ -119,7 +119,7 @@ class ViewerBuilder(Protocol):
 def comment_actions(discussion: Discussion, user) -> list[CommentActions]:
     """The comment-level part for each node, from what the page loaded (the votes come annotated with the
     comments: threads.with_viewer_votes) and the rules' offers (forum/comments/rules.py). No query."""
-    if not user.is_authenticated:
+    if not rules.is_logged_in(user):
         return [CommentActions(can_reply=rules.offers_reply(node.comment)) for node in discussion.nodes]
     moderator = rules.can_moderate(user)
     now = timezone.now()

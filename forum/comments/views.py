@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from forum import limits
-from forum.comments import paging, posting, threads
+from forum.comments import paging, posting, rules, threads
 from forum.comments.forms import CommentForm, EditForm
 from forum.comments.models import Comment
 from forum.comments.rendering import render_nodes
-from forum.comments.rules import can_delete, can_edit, can_moderate
+from forum.comments.rules import can_moderate
 from forum.comments.viewer import build_viewer
 
 
@@ -235,7 +235,7 @@ def permalink(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "discussion": discussion,
         "back_url": article_url(comment, request.user),
     }
-    if "reply" in request.GET and request.user.is_authenticated and comment.is_public:
+    if "reply" in request.GET and rules.is_logged_in(request.user) and rules.offers_reply(comment):
         context["reply_form"] = CommentForm(reply_to=comment)
     return render_discussion(request, "comments/permalink.html", context)
 
@@ -245,7 +245,7 @@ def reply_form(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = get_comment_for_user(request.user, slug, pk)
     if not request.htmx:
         return redirect(f"{comment.get_absolute_url()}?reply#reply-form")
-    if not request.user.is_authenticated:
+    if not rules.is_logged_in(request.user):
         return render(request, "comments/_login_to_reply.html", {"comment": comment})
     form = CommentForm(reply_to=comment)
     return render(
@@ -259,8 +259,10 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = get_comment_for_user(request.user, slug, pk)
     if not comment.is_written_by(request.user):
         raise PermissionDenied(_("You can only edit your own comments."))
-    if not can_edit(comment, request.user):
-        return refused(request, PermissionDenied(_("The time to edit this comment has passed.")))
+    try:
+        posting.check_can_edit(comment, request.user)
+    except PermissionDenied as exc:
+        return refused(request, exc)
     form = EditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -286,11 +288,8 @@ def delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """POST deletes. GET is the confirmation page that the Delete button leads to without JavaScript (with
     htmx the button posts at once, after the browser's confirm dialog)."""
     comment = get_comment_for_user(request.user, slug, pk)
-    if not comment.is_written_by(request.user):
-        raise PermissionDenied(_("You can only delete your own comments."))
     if request.method == "GET":
-        if not can_delete(comment, request.user):
-            raise PermissionDenied(_("This comment is already deleted."))
+        posting.check_can_delete(comment, request.user)
         context = {
             "comment": comment,
             "article": comment.article,

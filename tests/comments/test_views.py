@@ -251,6 +251,19 @@ def test_edit_after_the_window_is_403_with_the_reason(client, article, reader):
     assert "The time to edit this comment has passed." in response.content.decode()
 
 
+def test_editing_a_hidden_comment_is_403_with_that_reason(client, article, reader):
+    comment = CommentFactory(article=article, author=reader, body="Before", status=Comment.Status.HIDDEN)
+    client.force_login(reader)
+
+    response = client.post(action_url(comment, "edit"), {"body": "After"})
+
+    assert response.status_code == 403
+    assert "This comment is not on show, so it can no longer be edited." in response.content.decode()
+    assert "time to edit" not in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Before"
+
+
 def test_stranger_cannot_delete(client, article, reader, other_reader):
     comment = CommentFactory(article=article, author=reader)
     client.force_login(other_reader)
