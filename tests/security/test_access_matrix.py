@@ -579,9 +579,9 @@ for model in ADMIN_MODELS:
 TABLE["admin:comments_comment_changelist"]["search for the markers"] = Probe(
     get=admin_outcomes("comments_comment", "vc"), query="q=LEAK-&all="
 )
-# FIXME(lead): the comments admin shows moderators the text of comments their authors deleted (the site's
-# pages show it to nobody). Safe enough to keep green (moderators are trusted, and may need it against
-# abuse posted and then deleted), but a decision: forum/comments/admin.py would withhold it as for editors.
+# The comments admin shows moderators a deleted comment's stored text, which the site's pages show nobody.
+# Only the fixture has any: posting.delete_comment empties the body of a comment it keeps as a placeholder,
+# and the importers store nothing of a deleted post (tests/comments/test_posting.py, test_import_*.py).
 for probe_key in ("admin:comments_comment_changelist", "admin:comments_comment_change"):
     for variant, probe in TABLE[probe_key].items():
         TABLE[probe_key][variant] = replace(probe, also_reads={marker("deleted"): frozenset({"moderator"})})
