@@ -7,7 +7,8 @@ missing prints "no figure" instead of a verdict. The labels it expects:
 - page rows (results["pages"]): `label` starts with "Tribune, <size> comments"; it contains
   "all threads on one page" for the like-for-like comparison with django-comments-xtd, and otherwise is the
   first page as served. `reader` starts with "anonymous" or "logged in"; the row is WARM when "warm" appears
-  in its reader or its label (e.g. "anonymous, warm cache", "logged in, warm fragments"), COLD otherwise.
+  in its reader or its label, or its reader names the whole-page cache (bench/tribune.py CACHE_STATES:
+  "anonymous, cold", "anonymous, warm fragments", "anonymous, whole-page cache"), COLD otherwise.
   Several rows of one size, reader and cache state (e.g. a warm page cache and warm fragments) are each
   checked on their own line, named by their label and reader.
 - xtd rows (results["xtd"]): `reader` "anonymous" or "logged in", with `median` (ms) and `shown`.
@@ -47,7 +48,7 @@ def _role(row: dict) -> str:
 
 
 def _warm(row: dict) -> bool:
-    return "warm" in row["reader"] or "warm" in row["label"]
+    return "warm" in row["reader"] or "warm" in row["label"] or "whole-page cache" in row["reader"]
 
 
 def _state(row: dict) -> str:

@@ -518,7 +518,7 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {  # model → role → permissions
 # site's own flows write (the audit log, reports, appeals, suspensions, the outboxes, the spam filter's
 # state) are read-only, the first four not deleted either.
 ADMIN_REFUSES_EVERYONE: dict[str, str] = {
-    "comments_comment": "a",
+    "comments_comment": "ad",  # the text changes only by a moderator's logged edit; deletes are the site's
     "moderation_moderationaction": "acd",
     "moderation_report": "acd",
     "moderation_appeal": "acd",
