@@ -113,11 +113,14 @@ local sessions = {%(sessions)s}
 local parents = {%(parents)s}
 local csrf = "%(csrf)s"
 local counter = 0
-local thread_id = 0
+-- Each wrk thread has a Lua state of its own, with the same counter and the same random numbers as the
+-- others: its number, set from the main state in setup() as a global (a local here would shadow it), keeps
+-- the texts of two threads apart, or half the posts would be refused as duplicates (409).
+threads_made = 0
 
 function setup(thread)
-  thread_id = thread_id + 1
-  thread:set("thread_id", thread_id)
+  threads_made = threads_made + 1
+  thread:set("thread_id", threads_made)
 end
 
 function request()
