@@ -362,6 +362,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Part of every cached page's key: set it per release (e.g. the commit) so that new templates are not served
 # pages rendered by the old ones.
 PAGE_CACHE_RELEASE = env.str("PAGE_CACHE_RELEASE", default="")
+# Each web process also keeps the anonymous pages it served last in its own memory (checked against the
+# discussion's version in the shared cache on every hit): a hit then reads the version, not the whole page.
+# 0 turns it off.
+PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=32)
 # Each comment's shared part (meta and body) is cached for every reader (forum/comments/rendering.py) under
 # the discussion's version and PAGE_CACHE_RELEASE, so a write or a release retires it at once; this only
 # bounds how long an unused one stays in the cache. 0 turns the fragment cache off.

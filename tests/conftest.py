@@ -55,6 +55,9 @@ def isolated_cache(settings):
     for config in caches.values():
         config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+    from forum.page_cache import recent_pages
+
+    recent_pages.clear()  # the pages a process keeps in its own memory, beside the shared cache
 
 
 @pytest.fixture(autouse=True)

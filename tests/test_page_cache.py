@@ -1,8 +1,13 @@
 """The anonymous article page, cached whole: served without a query, revalidated with ETag, never stale
 after a change, never shared across the log-in boundary."""
 
+from unittest import mock
+
 import pytest
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from forum.comments import posting
 from forum.comments.models import Comment
@@ -213,3 +218,66 @@ def test_a_new_reader_user_does_not_change_the_page(client, page, comment, djang
 
     with django_assert_num_queries(0):
         client.get(page)
+
+
+def test_a_page_kept_in_the_process_is_served_reading_only_the_version(client, page, comment):
+    client.get(page)  # rendered, stored in the shared cache and in this process
+    with CaptureCacheReads() as reads:
+        response = client.get(page)
+
+    assert response.status_code == 200
+    assert comment.body in response.content.decode()
+    assert reads.keys == [f"discussion-version:{comment.article_id}"]
+
+
+def test_a_page_kept_in_the_process_is_not_served_after_a_write_on_another_host(
+    client, page, comment, other_reader
+):
+    client.get(page)
+    # Another host's write: only the shared cache's version changes, this process's memory does not.
+    other = posting.post_comment(article=comment.article, author=other_reader, body="From the other host")
+
+    assert other.body in client.get(page).content.decode()
+
+
+def test_a_page_kept_in_the_process_expires_with_the_page_cache(client, page, comment, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(page)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page)
+
+    assert len(queries) > 0  # rendered again
+
+
+def test_with_no_pages_kept_in_the_process_a_hit_reads_the_page_from_the_shared_cache(
+    client, page, comment, settings
+):
+    settings.PAGE_CACHE_LOCAL_PAGES = 0
+    client.get(page)
+
+    with CaptureCacheReads() as reads, CaptureQueriesContext(connection) as queries:
+        client.get(page)
+
+    assert len(queries) == 0
+    assert len(reads.keys) == 2 and reads.keys[0].startswith("anonymous-page:")
+
+
+class CaptureCacheReads:
+    """The keys read from the default cache inside the block."""
+
+    def __enter__(self) -> "CaptureCacheReads":
+        backend = caches["default"]
+        read = backend.get
+        self.keys: list[str] = []
+
+        def get(key, *args, **kwargs):
+            self.keys.append(key)
+            return read(key, *args, **kwargs)
+
+        self._patch = mock.patch.object(backend, "get", get)
+        self._patch.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._patch.stop()

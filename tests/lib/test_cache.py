@@ -81,6 +81,14 @@ def test_with_redis_up_it_is_the_redis_cache(settings):
         cache.delete_many(["k", "n"])
 
 
+def test_cache_calls_share_one_redis_client_per_connection_pool(down):
+    first = down._cache.get_client("a")
+    second = down._cache.get_client("b", write=True)
+
+    assert first is second
+    assert first.connection_pool is down._cache._get_connection_pool(False)
+
+
 def test_the_setting_uses_it_when_redis_is_configured():
     from django.conf import settings
 
