@@ -68,6 +68,13 @@ def _at_most(name: str, measured: float, goal: float, unit: str) -> Target:
     return Target(name, f"{measured:.1f} {unit}", f"≤ {goal:g} {unit}", ratio, measured <= goal)
 
 
+def _within_logged_in_factor(name: str, factor: float, detail: str) -> Target:
+    """A logged-in reader's time as a multiple of the anonymous one's, against LOGGED_IN_FACTOR."""
+    ratio = LOGGED_IN_FACTOR / factor if factor else None
+    met = factor <= LOGGED_IN_FACTOR
+    return Target(name, f"{factor:.2f}x {detail}", f"≤ {LOGGED_IN_FACTOR:g}x", ratio, met)
+
+
 def per_comment_against_xtd(pages: list[dict], xtd: list[dict], compare: int) -> list[Target]:
     xtd_by_role = {row["reader"]: row for row in xtd}
     targets = []
@@ -123,15 +130,7 @@ def logged_in_against_anonymous(pages: list[dict]) -> list[Target]:
             targets.append(Target(name, "—", f"≤ {LOGGED_IN_FACTOR:g}x", None, None))
             continue
         factor = row["median_ms"] / base["median_ms"]
-        targets.append(
-            Target(
-                name,
-                f"{factor:.2f}x ({_state(row)})",
-                f"≤ {LOGGED_IN_FACTOR:g}x",
-                LOGGED_IN_FACTOR / factor if factor else None,
-                factor <= LOGGED_IN_FACTOR,
-            )
-        )
+        targets.append(_within_logged_in_factor(name, factor, f"({_state(row)})"))
     return targets
 
 
@@ -171,15 +170,7 @@ def over_http(http: dict | None) -> list[Target]:
         targets.append(Target(share_name, "—", f"≥ {HTTP_SHARE:.0%}", None, None))
     if anonymous and logged_in and logged_in["requests_per_second"]:
         factor = anonymous["requests_per_second"] / logged_in["requests_per_second"]
-        targets.append(
-            Target(
-                factor_name,
-                f"{factor:.2f}x the time per request",
-                f"≤ {LOGGED_IN_FACTOR:g}x",
-                LOGGED_IN_FACTOR / factor if factor else None,
-                factor <= LOGGED_IN_FACTOR,
-            )
-        )
+        targets.append(_within_logged_in_factor(factor_name, factor, "the time per request"))
     else:
         targets.append(Target(factor_name, "—", f"≤ {LOGGED_IN_FACTOR:g}x", None, None))
     return targets
