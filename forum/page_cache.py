@@ -55,11 +55,11 @@ class RecentPages:
             return entry
 
     def put(self, key: str, entry: dict) -> None:
-        size = settings.PAGE_CACHE_LOCAL_PAGES
-        if size <= 0:
+        size, seconds = settings.PAGE_CACHE_LOCAL_PAGES, settings.PAGE_CACHE_SECONDS
+        if size <= 0 or seconds <= 0:
             return
         with self._lock:
-            self._entries[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, entry)
+            self._entries[key] = (time.monotonic() + seconds, entry)
             self._entries.move_to_end(key)
             while len(self._entries) > size:
                 self._entries.popitem(last=False)
