@@ -114,6 +114,7 @@ def report(args) -> None:
     from bench.report import table
     from forum.comments import nodes, rendering, threads
     from forum.comments.models import Comment
+    from forum.comments.viewer import CommentLinks
     from forum.pages import build_viewer
 
     readers = tribune.make_readers()
@@ -150,6 +151,7 @@ def report(args) -> None:
 
             comments = fetch()
             viewer = build_viewer(request, page)
+            links = CommentLinks(article.slug)
             context = rendering.nodes_context(request, page, viewer)  # fills the fragment cache
 
             def render(template=nodes_template, context=context):
@@ -164,10 +166,11 @@ def report(args) -> None:
             )
             state_ms = best_of(args.repeat, lambda request=request, page=page: build_viewer(request, page))
             lookup_ms = best_of(
-                args.repeat, lambda page=page, viewer=viewer: rendering.shared_parts(page, viewer.rows)
+                args.repeat, lambda page=page, links=links: rendering.shared_parts(page, links)
             )
             fragments_ms = best_of(
-                args.repeat, lambda viewer=viewer: [rendering.render_shared(row) for row in viewer.rows]
+                args.repeat,
+                lambda page=page, links=links: [rendering.render_shared(node, links) for node in page.nodes],
             )
             render_ms = best_of(args.repeat, render)
             rest_ms = whole - page_ms - state_ms - lookup_ms - render_ms

@@ -9,7 +9,7 @@ fragments' viewer through the same function (settings.COMMENTS_VIEWER names it),
 shows the same controls.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -20,8 +20,7 @@ from forum.comments import threads
 from forum.comments.forms import CommentForm
 from forum.comments.rendering import render_nodes
 from forum.comments.threads import Discussion
-from forum.comments.viewer import Row, Viewer, comment_actions
-from forum.comments.viewer import rows as comment_rows
+from forum.comments.viewer import Row, Viewer
 from forum.moderation.viewer import HidingNote, ModerationState, ModerationUrls, moderation_state
 from forum.notifications.following import FollowingState, following_state
 
@@ -37,10 +36,46 @@ class SiteRow(Row):
     unfollow_url: str = ""
 
 
-@dataclass
 class SiteViewer(Viewer):
-    moderation: ModerationState = field(default_factory=ModerationState)
-    following: FollowingState = field(default_factory=FollowingState)
+    """The comments' viewer with moderation's part (controls, notes) and following's (the follow buttons)."""
+
+    def __init__(
+        self, user, discussion: Discussion, *, moderation: ModerationState, following: FollowingState
+    ) -> None:
+        super().__init__(user, discussion, can_moderate=moderation.can_moderate)
+        self.moderation, self.following = moderation, following
+
+    def build_row(self, index: int, *, generic: bool) -> SiteRow:
+        row = super().build_row(index, generic=generic)
+        comment = row.comment
+        site_row = SiteRow(
+            node=row.node,
+            actions=row.actions,
+            urls=row.urls,
+            thread_root_id=row.thread_root_id,
+            note=None if generic else self.moderation.notes.get(comment.pk),
+            moderation_urls=self.moderation.links.of(comment.pk),
+        )
+        following = self.following
+        if following.show and comment.is_thread_root:
+            site_row.following = not generic and comment.pk in following.threads
+            site_row.follow_url = following.follow_thread_url(comment.pk)
+            site_row.unfollow_url = following.unfollow_thread_url(comment.pk)
+        return site_row
+
+    def marked(self) -> set[int]:
+        """The comments' marks, and the rows with a moderation note or a followed thread."""
+        marked = super().marked()
+        notes, followed = self.moderation.notes, self.following.threads
+        if notes or followed:
+            for index, node in enumerate(self.discussion.nodes):
+                pk = node.comment.pk
+                if pk in notes or (node.comment.is_thread_root and pk in followed):
+                    marked.add(index)
+        return marked
+
+    def part_key(self) -> tuple:
+        return (*super().part_key(), self.moderation.can_close, self.following.show)
 
 
 def build_viewer(request: HttpRequest, discussion: Discussion) -> SiteViewer:
@@ -48,26 +83,11 @@ def build_viewer(request: HttpRequest, discussion: Discussion) -> SiteViewer:
     user = request.user
     article = discussion.article
     shown = [node.comment for node in discussion.nodes if not node.placeholder]
-    moderation = moderation_state(article, shown, user)
-    following = following_state(user, article)
-    rows = []
-    for row in comment_rows(discussion, comment_actions(discussion, user)):
-        comment = row.comment
-        site_row = SiteRow(
-            node=row.node,
-            actions=row.actions,
-            urls=row.urls,
-            thread_root_id=row.thread_root_id,
-            note=moderation.notes.get(comment.pk),
-            moderation_urls=moderation.links.of(comment.pk),
-        )
-        if following.show and comment.is_thread_root:
-            site_row.following = comment.pk in following.threads
-            site_row.follow_url = following.follow_thread_url(comment.pk)
-            site_row.unfollow_url = following.unfollow_thread_url(comment.pk)
-        rows.append(site_row)
     return SiteViewer(
-        user=user, rows=rows, can_moderate=moderation.can_moderate, moderation=moderation, following=following
+        user,
+        discussion,
+        moderation=moderation_state(article, shown, user),
+        following=following_state(user, article),
     )
 
 

@@ -370,6 +370,9 @@ PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=32)
 # the discussion's version and PAGE_CACHE_RELEASE, so a write or a release retires it at once; this only
 # bounds how long an unused one stays in the cache. 0 turns the fragment cache off.
 COMMENTS_FRAGMENT_CACHE_SECONDS = env.int("COMMENTS_FRAGMENT_CACHE_SECONDS", default=86400)
+# Each web process keeps the pages of threads it built last, with their HTML, for the two audiences that share
+# them (everyone, moderators: forum/comments/prepared.py), under the discussion's version; 0 keeps none.
+COMMENTS_RECENT_PAGES = env.int("COMMENTS_RECENT_PAGES", default=16)
 # Comments close by themselves this many days after publication (0: never); articles may override it.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 # Other apps' rules for readers' writes, called by forum/comments/posting.py in this order (signatures in
@@ -431,6 +434,9 @@ if PRIVACY_RETENTION_DAYS < 1:
 # When a reader deletes their account, their comments stay in the threads as "[deleted account]": with the
 # text removed (default), or with the text kept, anonymised.
 ACCOUNT_DELETION_KEEPS_TEXT = env_bool("ACCOUNT_DELETION_KEEPS_TEXT", False)
+# Sessions are read from the cache (Redis when REDIS_URL is set), written through to the database, which
+# still has them when the cache is flushed or down: a logged-in page spends no query on its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Production hardening; `manage.py check --deploy` passes with DEBUG off.
 # SECURE_COOKIES=false sends the cookies over plain HTTP as well: only for a site on 127.0.0.1 that is not

@@ -55,9 +55,11 @@ def isolated_cache(settings):
     for config in caches.values():
         config["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+    from forum.comments import prepared
     from forum.page_cache import recent_pages
 
     recent_pages.clear()  # the pages a process keeps in its own memory, beside the shared cache
+    prepared.recent_pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,7 @@
 """A database that cannot be reached is a 503 with a plain page, wherever the request first touched it."""
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.db import InterfaceError, OperationalError
 
 from articles.models import ArticleQuerySet

@@ -12,6 +12,8 @@ Deletion, in order (docs/privacy.md):
    go, then the user.
 """
 
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -58,14 +60,17 @@ def export_personal_data(user: User) -> dict:
 
 
 def delete_sessions(user: User) -> int:
-    """Django's database sessions are not indexed by user: read the unexpired ones (deletions are rare)."""
+    """Django's database sessions are not indexed by user: read the unexpired ones (deletions are rare).
+    Each is deleted through the session engine, so the cache's copy goes too (SESSION_ENGINE cached_db)."""
     user_id = str(user.pk)
     doomed = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500)
         if str(session.get_decoded().get("_auth_user_id")) == user_id
     ]
-    Session.objects.filter(pk__in=doomed).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in doomed:
+        store(session_key=session_key).delete()
     return len(doomed)
 
 

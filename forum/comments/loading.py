@@ -7,14 +7,53 @@ counts its listed replies, so "Show N more replies" needs no query. PostgreSQL a
 recursive CTE breadth first.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
-from forum.comments.models import Comment, Vote
+from forum.comments.models import Comment, Vote, readable_statuses
 from forum.comments.sorting import SORTS, after_sibling
+
+# The statuses whose text only the author (and moderators) may read: their author sees another page.
+WITHHELD_FROM_OTHERS = sorted(
+    readable_statuses(own=True, moderator=False) - readable_statuses(own=False, moderator=False)
+)
+
+
+@dataclass(frozen=True)
+class ReaderMarks:
+    """What of a reader's own shows on an article's discussion."""
+
+    voted: frozenset[int] = frozenset()  # the comments they up-voted
+    sees_own_withheld: bool = False  # a comment of theirs shows to them (and moderators) alone
+
+
+def reader_marks(article, user) -> ReaderMarks:
+    """The reader's votes on the article's comments, and whether any of their comments there is withheld
+    from others, in one query (none for an anonymous reader) that reads their votes and their comments by
+    the indexes on each, whatever the size of the discussion."""
+    if not user.is_authenticated:
+        return ReaderMarks()
+    votes = (
+        Vote.objects.filter(user=user, comment__article=article)
+        .order_by()
+        .values_list("comment_id", Value(True), Value(""))
+    )
+    own = (
+        Comment.objects.filter(author=user, article=article)
+        .order_by()
+        .values_list("pk", Value(False), "status")
+    )
+    voted, withheld = set(), False
+    for pk, is_vote, status in votes.union(own, all=True):
+        if is_vote:
+            voted.add(pk)
+        withheld = withheld or status in WITHHELD_FROM_OTHERS
+    return ReaderMarks(voted=frozenset(voted), sees_own_withheld=withheld)
 
 
 def with_viewer_votes(comments: QuerySet[Comment], user) -> QuerySet[Comment]:
@@ -62,10 +101,14 @@ def _inner_limit() -> str:
     return " LIMIT %s" if connection.vendor == "sqlite" else ""
 
 
-def bounded_comments(user, sort: str, anchors: list[tuple[str, tuple]], offset: int = 0) -> list[Comment]:
+def bounded_comments(
+    user, sort: str, anchors: list[tuple[str, tuple]], offset: int = 0, *, with_votes: bool = True
+) -> list[Comment]:
     """The comments a bounded page shows, in one query, in tree order.
 
-    `anchors` select the page's top rows as (id, depth, expand); a row's depth is its depth + `offset`."""
+    `anchors` select the page's top rows as (id, depth, expand); a row's depth is its depth + `offset`.
+    With `with_votes`, each comment says whether this reader up-voted it (`viewer_voted`); a page shared by
+    an audience (prepared.py) leaves that to the reader's marks."""
     budget = settings.COMMENTS_PAGE_BUDGET
     step, step_params = _walk_step(user, sort)
     anchor_sql = " UNION ALL ".join(f"SELECT * FROM ({sql}) AS a{n}" for n, (sql, _) in enumerate(anchors))
@@ -93,7 +136,7 @@ def bounded_comments(user, sort: str, anchors: list[tuple[str, tuple]], offset: 
         .with_visible_reply_count(user, at_depth=settings.COMMENTS_DISPLAY_DEPTH - 1 - offset)
         .in_tree_order()
     )
-    loaded = list(with_viewer_votes(comments, user))
+    loaded = list(with_viewer_votes(comments, user) if with_votes else comments)
     if len(loaded) >= budget:
         loaded = _without_partial_last_level(loaded, offset)
     return loaded
@@ -136,6 +179,11 @@ def replies_anchor(parent: Comment, user, sort: str, depth: int, after: Comment 
     return _sql(replies[: replies_per_level(depth)])
 
 
-def thread_comments(thread_ids: list[int], user, sort: str) -> list[Comment]:
+def thread_comments(thread_ids: list[int], user, sort: str, *, with_votes: bool = True) -> list[Comment]:
     """The comments a page shows of these threads, bounded."""
-    return bounded_comments(user, sort, [roots_anchor(thread_ids)])
+    return bounded_comments(user, sort, [roots_anchor(thread_ids)], with_votes=with_votes)
+
+
+def voted_in(comments: list[Comment]) -> frozenset[int]:
+    """The comments the reader up-voted, from the annotation of a load `with_votes`."""
+    return frozenset(c.pk for c in comments if getattr(c, "viewer_voted", False))

@@ -16,10 +16,20 @@ asked for again and expire after COMMENTS_FRAGMENT_CACHE_SECONDS (0: no fragment
 cache once (get_many) for all its rows, renders the misses and stores them once (set_many). While the cache
 is down (forum/lib/cache.py fails open) every fragment is rendered.
 
-The nodes (comments/_nodes.html) and the per-viewer parts are Jinja2 templates (the `jinja2` engine,
-forum/comments/jinja.py); the page around them stays Django's template language and gets the nodes as one
-SafeString.
+Around each shared part, the node's structure (its <li> and <article>, reply slot, "Continue this thread",
+its replies' list and "Show N more replies": comments/_node.html) is the same for every reader of the page's
+audience too: with the shared parts it is the page's skeleton (build_skeleton), and the viewer's parts
+(their actions and moderation notes: comments/_viewer_part.html) go between its pieces. A page of threads
+kept for its audience (prepared.py) keeps its skeleton, the parts any reader of a kind gets
+(rows_for_all) and an anonymous reader's whole nodes with it: a reader of such a page renders only the rows
+that are their own (viewer.marked), an anonymous reader nothing.
+
+The nodes and the per-viewer parts are Jinja2 templates (the `jinja2` engine, forum/comments/jinja.py); the
+page around them stays Django's template language and gets the nodes as one SafeString.
 """
+
+import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,11 +42,14 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from forum.comments.nodes import Node
+from forum.comments.prepared import PreparedPage
 from forum.comments.threads import Discussion
 from forum.comments.versions import discussion_version
-from forum.comments.viewer import Row, Viewer
+from forum.comments.viewer import CommentLinks, Viewer
 
-NODES_TEMPLATE = "comments/_nodes.html"
+NODE_TEMPLATE = "comments/_node.html"
+PART_TEMPLATE = "comments/_viewer_part.html"
 SHARED_TEMPLATE = "comments/_comment.html"
 
 
@@ -44,46 +57,87 @@ def _template(name: str):
     return engines["jinja2"].env.get_template(name)
 
 
-def fragment_key(article_id: int, version: int, row: Row, language: str) -> str:
-    release, kind = settings.PAGE_CACHE_RELEASE, row.node.placeholder or "text"
-    return f"comment-fragment:{release}:{article_id}:{version}:{row.comment.pk}:{kind}:{language}"
+def fragment_key(article_id: int, version: int, node: Node, language: str) -> str:
+    release, kind = settings.PAGE_CACHE_RELEASE, node.placeholder or "text"
+    return f"comment-fragment:{release}:{article_id}:{version}:{node.comment.pk}:{kind}:{language}"
 
 
-def render_shared(row: Row) -> str:
+def render_shared(node: Node, links: CommentLinks) -> str:
     """A comment's shared part, from the comment and its placeholder kind only."""
-    return _template(SHARED_TEMPLATE).render(c=row.comment, node=row.node, permalink=row.urls.permalink)
+    comment = node.comment
+    return _template(SHARED_TEMPLATE).render(c=comment, node=node, permalink=links.permalink(comment.pk))
 
 
-def shared_parts(discussion: Discussion, rows: list[Row]) -> list[SafeString]:
-    """The shared part of each row, in order: from the cache where it holds them, rendered (and stored)
+def shared_parts(discussion: Discussion, links: CommentLinks) -> list[SafeString]:
+    """The shared part of each node, in order: from the cache where it holds them, rendered (and stored)
     where it does not."""
+    nodes = discussion.nodes
     timeout = settings.COMMENTS_FRAGMENT_CACHE_SECONDS
-    if not timeout or not rows:
-        return [mark_safe(render_shared(row)) for row in rows]
+    if not timeout or not nodes:
+        return [mark_safe(render_shared(node, links)) for node in nodes]
     article_id = discussion.article.pk
     version, language = discussion_version(article_id), get_language() or settings.LANGUAGE_CODE
-    keys = [fragment_key(article_id, version, row, language) for row in rows]
+    keys = [fragment_key(article_id, version, node, language) for node in nodes]
     found = cache.get_many(keys)
     missing = {}
     parts = []
-    for key, row in zip(keys, rows, strict=True):
+    for key, node in zip(keys, nodes, strict=True):
         html = found.get(key)
         if html is None:
-            html = missing[key] = render_shared(row)
+            html = missing[key] = render_shared(node, links)
         parts.append(mark_safe(html))
     if missing:
         cache.set_many(missing, timeout=timeout)
     return parts
 
 
+@dataclass(frozen=True)
+class Skeleton:
+    """What every reader of the audience gets of the nodes: each node's head (up to and with its shared
+    part) and tail (after the viewer's part), and what follows the last node."""
+
+    heads: list[str]
+    tails: list[str]
+    end: str
+
+
+def build_skeleton(discussion: Discussion) -> Skeleton:
+    links = CommentLinks(discussion.article.slug)
+    parts = _template(NODE_TEMPLATE).make_module({"discussion": discussion, "links": links})
+    nodes = discussion.nodes
+    shared = shared_parts(discussion, links)
+    return Skeleton(
+        heads=[parts.node_head(node, part) for node, part in zip(nodes, shared, strict=True)],
+        tails=[parts.node_tail(node) for node in nodes],
+        end=parts.discussion_end(),
+    )
+
+
+def skeleton(discussion: Discussion) -> Skeleton:
+    """The discussion's skeleton: kept with a page of threads shared by an audience, built for any other."""
+    page = discussion.prepared
+    if page is None or discussion.highlight is not None:
+        return build_skeleton(discussion)
+    found = page.shared_html.get("skeleton")
+    if found is None:
+        found = page.shared_html["skeleton"] = build_skeleton(discussion)
+    return found
+
+
+# Where the viewer's CSRF token goes in the rows kept for every reader of a kind: random per process, so no
+# comment can hold it, and never sent (every page has the reader's token in its place).
+CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
+
+
 def csrf_context(request: HttpRequest) -> dict:
     """The CSRF token and field, made once per page and only if a form of the page prints them (an anonymous
     page has none, so it sets no CSRF cookie and stays cacheable)."""
     token = SimpleLazyObject(lambda: get_token(request))
-    field = SimpleLazyObject(
-        lambda: format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-    )
-    return {"csrf_token": token, "csrf_input": field}
+    return {"csrf_token": token, "csrf_input": SimpleLazyObject(lambda: csrf_field(token))}
+
+
+def csrf_field(token: str) -> SafeString:
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 def focus_url(discussion: Discussion) -> str:
@@ -93,18 +147,62 @@ def focus_url(discussion: Discussion) -> str:
     return reverse("comments:permalink", kwargs={"slug": discussion.article.slug, "pk": discussion.focus.pk})
 
 
-def nodes_context(request: HttpRequest, discussion: Discussion, viewer: Viewer) -> dict:
-    """What comments/_nodes.html is given: the discussion, the viewer, the shared parts, the CSRF field."""
+def part_renderer(request: HttpRequest | None, discussion: Discussion, viewer: Viewer):
+    """comments/_viewer_part.html's macro, given the page's context; with no request, the CSRF token is
+    CSRF_SLOT (the parts every reader of a kind gets, the token put in per reader)."""
+    if request is None:
+        csrf = {"csrf_token": CSRF_SLOT, "csrf_input": csrf_field(CSRF_SLOT)}
+    else:
+        csrf = csrf_context(request)
+    context = {"discussion": discussion, "viewer": viewer, "focus_url": focus_url(discussion), **csrf}
+    return _template(PART_TEMPLATE).make_module(context).viewer_part
+
+
+def rows_for_all(page: PreparedPage, discussion: Discussion, viewer: Viewer) -> list[str]:
+    """Each node's HTML (head, part, tail) as any reader of the viewer's kind gets it, with CSRF_SLOT for
+    their token: kept with the page of threads for its audience."""
+    key = ("rows", viewer.part_key())
+    found = page.shared_html.get(key)
+    if found is None:
+        frame, render = skeleton(discussion), part_renderer(None, discussion, viewer)
+        found = page.shared_html[key] = [
+            f"{head}{render(viewer.generic_row(index))}{tail}"
+            for index, (head, tail) in enumerate(zip(frame.heads, frame.tails, strict=True))
+        ]
+    return found
+
+
+def rendered_rows(request: HttpRequest, discussion: Discussion, viewer: Viewer, indexes) -> dict[int, str]:
+    """These rows' HTML rendered for this viewer, by index."""
+    frame, render = skeleton(discussion), part_renderer(request, discussion, viewer)
     return {
-        "request": request,
-        "discussion": discussion,
-        "viewer": viewer,
-        "shared": shared_parts(discussion, viewer.rows),
-        "focus_url": focus_url(discussion),
-        **csrf_context(request),
+        index: f"{frame.heads[index]}{render(viewer.row(index))}{frame.tails[index]}" for index in indexes
     }
 
 
 def render_nodes(request: HttpRequest, discussion: Discussion, viewer: Viewer) -> SafeString:
-    """The discussion's comments as this viewer sees them: the shared fragments and the viewer's parts."""
-    return mark_safe(_template(NODES_TEMPLATE).render(nodes_context(request, discussion, viewer)))
+    """The discussion's comments as this viewer sees them.
+
+    On a page of threads kept for an audience, the rows that are the viewer's own (viewer.marked) are
+    rendered for them and the others come from the rows kept for any reader of their kind, with their CSRF
+    token put in; an anonymous reader's whole nodes are put together once. Any other page is rendered row by
+    row for the viewer."""
+    page = discussion.prepared if discussion.highlight is None else None
+    if page is None:
+        rows = rendered_rows(request, discussion, viewer, range(len(discussion.nodes)))
+        return mark_safe("".join([*rows.values(), skeleton(discussion).end]))
+    anonymous = not viewer.authenticated
+    if anonymous and "anonymous" in page.shared_html:
+        return page.shared_html["anonymous"]
+    rows = rows_for_all(page, discussion, viewer)
+    marked = viewer.marked()
+    if marked:
+        rows = list(rows)
+        for index, html in rendered_rows(request, discussion, viewer, sorted(marked)).items():
+            rows[index] = html
+    html = "".join([*rows, skeleton(discussion).end])
+    if anonymous:
+        # An anonymous reader's rows hold no form, so no CSRF_SLOT: this page is the same for all of them.
+        html = page.shared_html["anonymous"] = mark_safe(html)
+        return html
+    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))

@@ -11,10 +11,19 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from articles.models import Article
-from forum.comments.loading import bounded_comments, comment_anchor, replies_anchor, thread_comments
+from forum.comments import prepared
+from forum.comments.loading import (
+    bounded_comments,
+    comment_anchor,
+    reader_marks,
+    replies_anchor,
+    thread_comments,
+    voted_in,
+)
 from forum.comments.models import Comment
 from forum.comments.nodes import Node, build_nodes
 from forum.comments.paging import parse_page, thread_pages
+from forum.comments.prepared import PreparedPage
 from forum.comments.sorting import DEFAULT_SORT, after_sibling, parse_sort, sort_key
 
 # Above a comment's own page, its thread's root and this many nearest ancestors are listed, however deep the
@@ -33,6 +42,8 @@ class Discussion:
     ancestors: list[Comment] = field(default_factory=list)
     highlight: int | None = None  # a comment to move focus to (just posted or edited)
     more: Node | None = None  # the comment whose next replies "Show N more replies" loads, below the nodes
+    voted: frozenset[int] = frozenset()  # the comments of the page the reader up-voted
+    prepared: PreparedPage | None = None  # the nodes as the reader's audience shares them (prepared.py)
 
     @property
     def next_page(self) -> int:
@@ -76,15 +87,27 @@ class Discussion:
 
 
 def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_number=1) -> Discussion:
-    """One page of top-level threads with their replies, bounded, in a constant number of queries."""
+    """One page of top-level threads with their replies, bounded, in a constant number of queries: from this
+    process's memory when the reader's audience had it last (prepared.py)."""
     sort = parse_sort(sort)
     number = parse_page(page_number)
-    pages = thread_pages(article, user, sort, through=number)
-    thread_ids = pages[number - 1] if number <= len(pages) else []
-    comments = thread_comments(thread_ids, user, sort) if thread_ids else []
-    nodes = build_nodes(comments, user, sort)
+    marks = reader_marks(article, user)
+
+    def build() -> PreparedPage:
+        pages = thread_pages(article, user, sort, through=number)
+        thread_ids = pages[number - 1] if number <= len(pages) else []
+        comments = thread_comments(thread_ids, user, sort, with_votes=False) if thread_ids else []
+        return PreparedPage(nodes=build_nodes(comments, user, sort), has_more=number < len(pages))
+
+    page = prepared.prepared_page(article.pk, prepared.audience(user, marks), sort, number, build)
     return Discussion(
-        article=article, sort=sort, nodes=nodes, page_number=number, has_more=number < len(pages)
+        article=article,
+        sort=sort,
+        nodes=page.nodes,
+        page_number=number,
+        has_more=page.has_more,
+        voted=marks.voted,
+        prepared=page,
     )
 
 
@@ -101,7 +124,14 @@ def subtree(comment: Comment, user, *, sort: str = DEFAULT_SORT, after: Comment 
     if after is not None and nodes and nodes[0].comment.pk == comment.pk:
         _count_more_after(nodes[0], user, sort, after)
     ancestors = listed_ancestors(comment)
-    return Discussion(article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors)
+    return Discussion(
+        article=comment.article,
+        sort=sort,
+        nodes=nodes,
+        focus=comment,
+        ancestors=ancestors,
+        voted=voted_in(comments),
+    )
 
 
 def more_replies(
@@ -113,7 +143,7 @@ def more_replies(
     comments = bounded_comments(user, sort, [replies_anchor(parent, user, sort, parent.depth + 1, after)])
     nodes = build_nodes(comments, user, sort)
     rest = _rest_of_replies(parent, [n for n in nodes if n.depth == parent.depth + 1], user, sort, after)
-    return Discussion(article=parent.article, sort=sort, nodes=nodes, more=rest)
+    return Discussion(article=parent.article, sort=sort, nodes=nodes, more=rest, voted=voted_in(comments))
 
 
 def _rest_of_replies(parent: Comment, shown: list[Node], user, sort: str, after: Comment | None) -> Node:
@@ -144,8 +174,9 @@ def listed_ancestors(comment: Comment) -> list[Comment]:
 def thread(article: Article, thread_id: int, user, *, sort: str = DEFAULT_SORT) -> Discussion:
     """One top-level thread, as the article page shows it (re-rendered after an htmx write)."""
     sort = parse_sort(sort)
-    nodes = build_nodes(thread_comments([thread_id], user, sort), user, sort)
-    return Discussion(article=article, sort=sort, nodes=nodes)
+    comments = thread_comments([thread_id], user, sort)
+    nodes = build_nodes(comments, user, sort)
+    return Discussion(article=article, sort=sort, nodes=nodes, voted=voted_in(comments))
 
 
 def continuation(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discussion:
@@ -157,5 +188,11 @@ def continuation(comment: Comment, user, *, sort: str = DEFAULT_SORT) -> Discuss
     ancestors = [*listed_ancestors(comment), comment]
     parent = _rest_of_replies(comment, [n for n in nodes if n.depth == 0], user, sort, None)
     return Discussion(
-        article=comment.article, sort=sort, nodes=nodes, focus=comment, ancestors=ancestors, more=parent
+        article=comment.article,
+        sort=sort,
+        nodes=nodes,
+        focus=comment,
+        ancestors=ancestors,
+        more=parent,
+        voted=voted_in(comments),
     )

@@ -12,8 +12,8 @@ Which function builds the viewer of a page is the setting COMMENTS_VIEWER (a dot
 more", the permalink, "Continue this thread" and the thread re-rendered after a write show the same controls.
 """
 
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Protocol
 
 from django.conf import settings
@@ -99,67 +99,99 @@ class Row:
         return self.node.comment
 
 
-@dataclass
 class Viewer:
-    """Everything per-viewer on a discussion page. Sites extend it (forum/pages.py: SiteViewer)."""
+    """Everything per-viewer on a discussion page: a Row for each node of the discussion, built when asked
+    for. Sites extend it (forum/pages.py: SiteViewer) by overriding `build_row`, `marked` and `part_key`.
 
-    user: object
-    rows: list[Row] = field(default_factory=list)
-    can_moderate: bool = False
+    Most rows of a logged-in reader's page are what any reader of the same kind (`part_key`) gets: someone
+    else's comment, which they did not vote for. `marked` names the rows that are the viewer's own in some
+    way; rendering.py renders those for the viewer and takes the others from what the page keeps for all
+    such readers (`generic_row`)."""
+
+    def __init__(self, user, discussion: Discussion, *, can_moderate: bool = False) -> None:
+        self.user, self.discussion, self.can_moderate = user, discussion, can_moderate
+        self.links = CommentLinks(discussion.article.slug)
+        self.now = timezone.now()
 
     @property
     def authenticated(self) -> bool:
         return rules.is_logged_in(self.user)
+
+    @cached_property
+    def thread_root_ids(self) -> list[int | None]:
+        """For each node, the top-level comment of its thread when the page shows it."""
+        result, root_id = [], None
+        for node in self.discussion.nodes:
+            if node.comment.is_thread_root:
+                root_id = node.comment.pk
+            result.append(root_id)
+        return result
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        return [self.row(index) for index in range(len(self.discussion.nodes))]
+
+    def row(self, index: int) -> Row:
+        return self.build_row(index, generic=False)
+
+    def generic_row(self, index: int) -> Row:
+        """The row as any logged-in reader with this part_key gets it who has no mark on the comment."""
+        return self.build_row(index, generic=True)
+
+    def build_row(self, index: int, *, generic: bool) -> Row:
+        node = self.discussion.nodes[index]
+        comment = node.comment
+        own = not generic and comment.is_written_by(self.user)
+        voted = not generic and comment.pk in self.discussion.voted
+        actions = actions_of(
+            comment, self.user, moderator=self.can_moderate, now=self.now, own=own, voted=voted
+        )
+        return Row(
+            node=node,
+            actions=actions,
+            urls=self.links.of(comment.pk),
+            thread_root_id=self.thread_root_ids[index],
+        )
+
+    def marked(self) -> set[int]:
+        """The rows whose part is this viewer's own: their comments and the ones they voted for."""
+        if not self.authenticated:
+            return set()
+        voted, user_id = self.discussion.voted, self.user.pk
+        return {
+            index
+            for index, node in enumerate(self.discussion.nodes)
+            if node.comment.pk in voted or node.comment.author_id == user_id
+        }
+
+    def part_key(self) -> tuple:
+        """What the generic rows' parts depend on besides the discussion (sites add theirs)."""
+        return (self.authenticated, self.can_moderate)
 
 
 class ViewerBuilder(Protocol):
     def __call__(self, request: HttpRequest, discussion: Discussion) -> Viewer: ...
 
 
-def comment_actions(discussion: Discussion, user) -> list[CommentActions]:
-    """The comment-level part for each node, from what the page loaded (the votes come annotated with the
-    comments: threads.with_viewer_votes) and the rules' offers (forum/comments/rules.py). No query."""
+def actions_of(comment: Comment, user, *, moderator: bool, now, own: bool, voted: bool) -> CommentActions:
+    """What this viewer may do with one comment, from the rules' offers (rules.py). No query."""
     if not rules.is_logged_in(user):
-        return [CommentActions(can_reply=rules.offers_reply(node.comment)) for node in discussion.nodes]
-    moderator = rules.can_moderate(user)
-    now = timezone.now()
-    actions = []
-    for node in discussion.nodes:
-        comment = node.comment
-        own = comment.is_written_by(user)
-        actions.append(
-            CommentActions(
-                voted=getattr(comment, "viewer_voted", False),
-                own=own,
-                can_vote=rules.offers_vote(comment, user, own=own),
-                can_reply=rules.offers_reply(comment),
-                can_edit=rules.can_edit(comment, user, own=own, now=now),
-                can_delete=rules.can_delete(comment, user, own=own),
-                can_report=rules.offers_report(comment, user, moderator=moderator, own=own),
-            )
-        )
-    return actions
-
-
-def rows(discussion: Discussion, actions: list[CommentActions]) -> list[Row]:
-    links = CommentLinks(discussion.article.slug)
-    result = []
-    root_id = None
-    for node, action in zip(discussion.nodes, actions, strict=True):
-        if node.comment.is_thread_root:
-            root_id = node.comment.pk
-        result.append(Row(node=node, actions=action, urls=links.of(node.comment.pk), thread_root_id=root_id))
-    return result
+        return CommentActions(can_reply=rules.offers_reply(comment))
+    return CommentActions(
+        voted=voted,
+        own=own,
+        can_vote=rules.offers_vote(comment, user, own=own),
+        can_reply=rules.offers_reply(comment),
+        can_edit=rules.can_edit(comment, user, own=own, now=now),
+        can_delete=rules.can_delete(comment, user, own=own),
+        can_report=rules.offers_report(comment, user, moderator=moderator, own=own),
+    )
 
 
 def comments_viewer(request: HttpRequest, discussion: Discussion) -> Viewer:
     """The viewer with forum.comments' part only (the default of COMMENTS_VIEWER)."""
     user = request.user
-    return Viewer(
-        user=user,
-        rows=rows(discussion, comment_actions(discussion, user)),
-        can_moderate=rules.can_moderate(user),
-    )
+    return Viewer(user, discussion, can_moderate=rules.can_moderate(user))
 
 
 @cache

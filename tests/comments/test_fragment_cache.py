@@ -49,9 +49,9 @@ def renders(monkeypatch) -> list[int]:
     rendered: list[int] = []
     render_shared = rendering.render_shared
 
-    def counting(row):
-        rendered.append(row.comment.pk)
-        return render_shared(row)
+    def counting(node, links):
+        rendered.append(node.comment.pk)
+        return render_shared(node, links)
 
     monkeypatch.setattr(rendering, "render_shared", counting)
     return rendered
