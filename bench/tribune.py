@@ -3,6 +3,7 @@
 Needs a configured Django (bench.settings from bench_discussion.py, or the test settings in the smoke test).
 """
 
+import itertools
 import random
 import time
 from dataclasses import dataclass, field
@@ -147,10 +148,11 @@ def build_discussion(size: int, readers: list[User], *, slug: str, seed: int = 2
     )
 
 
-# How a timed GET finds the caches: "cold" retires the discussion's version before each GET (no cached page,
-# no cached comment fragment: every comment rendered); "fragments" keeps the comment fragments the warm-up
-# cached but bypasses the anonymous page cache (an extra query parameter makes the page uncacheable); "page"
-# serves the anonymous page whole from the page cache.
+# How a timed GET finds the caches: "cold" starts every GET with empty caches (a new PAGE_CACHE_RELEASE and
+# the discussion's version retired: no cached page, no page of threads kept in memory, no cached comment
+# fragment, every comment rendered); "fragments" keeps what the warm-up cached and kept (the fragments, the
+# page of threads with its HTML) but bypasses the anonymous page cache (an extra query parameter makes the
+# page uncacheable); "page" serves the anonymous page whole from the page cache.
 CACHE_STATES = {"cold": "cold", "fragments": "warm fragments", "page": "whole-page cache"}
 
 
@@ -165,8 +167,8 @@ def measure_page(
     cache: str = "cold",
 ) -> PageResult:
     """Median/p95 of GET /articles/<slug>/ and its query count, for an anonymous or logged-in reader, with
-    the caches as `cache` (CACHE_STATES) says. Retiring is a version bump, not a cache clear: the test suite
-    shares the cache between workers."""
+    the caches as `cache` (CACHE_STATES) says. Emptying the caches is a new release and a version bump, not a
+    cache clear: the test suite shares the cache between workers."""
     if cache not in CACHE_STATES or (cache == "page" and reader is not None):
         raise ValueError(f"no such cache state for this reader: {cache!r}")
     client = Client()
@@ -178,19 +180,24 @@ def measure_page(
     per_page = discussion.threads if all_threads else settings.COMMENTS_THREADS_PER_PAGE
     budget = discussion.size if all_threads else settings.COMMENTS_PAGE_BUDGET
 
-    def retire_cached_discussion() -> None:
+    releases = itertools.count()
+
+    def empty_caches() -> None:
+        settings.PAGE_CACHE_RELEASE = f"bench-cold-{next(releases)}"  # every cache key is new
         discussion_changed(discussion.article.pk)
 
     cold = cache == "cold"
-    with override_settings(COMMENTS_THREADS_PER_PAGE=per_page, COMMENTS_PAGE_BUDGET=budget):
-        retire_cached_discussion()
+    with override_settings(
+        COMMENTS_THREADS_PER_PAGE=per_page, COMMENTS_PAGE_BUDGET=budget, PAGE_CACHE_RELEASE="bench"
+    ):
+        empty_caches()
         queries, html = count_queries(client, url)
         timing = time_get(
             client,
             url,
             repeat=repeat,
             warmup=warmup if cold else max(warmup, 1),
-            before=retire_cached_discussion if cold else None,
+            before=empty_caches if cold else None,
         )
         if not cold:
             queries, html = count_queries(client, url)

@@ -370,9 +370,10 @@ PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=32)
 # the discussion's version and PAGE_CACHE_RELEASE, so a write or a release retires it at once; this only
 # bounds how long an unused one stays in the cache. 0 turns the fragment cache off.
 COMMENTS_FRAGMENT_CACHE_SECONDS = env.int("COMMENTS_FRAGMENT_CACHE_SECONDS", default=86400)
-# Each web process keeps the pages of threads it built last, with their HTML, for the two audiences that share
-# them (everyone, moderators: forum/comments/prepared.py), under the discussion's version; 0 keeps none.
-COMMENTS_RECENT_PAGES = env.int("COMMENTS_RECENT_PAGES", default=16)
+# Each web process keeps the pages of threads it built last, with their HTML, for their audiences (everyone,
+# moderators, a reader with a comment only they see: forum/comments/prepared.py), under the discussion's
+# version; 0 keeps none.
+COMMENTS_RECENT_PAGES = env.int("COMMENTS_RECENT_PAGES", default=32)
 # Comments close by themselves this many days after publication (0: never); articles may override it.
 COMMENTS_CLOSE_AFTER_DAYS = env.int("COMMENTS_CLOSE_AFTER_DAYS", default=0)
 # Other apps' rules for readers' writes, called by forum/comments/posting.py in this order (signatures in

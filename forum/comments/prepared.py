@@ -3,13 +3,14 @@
 A page's nodes (its bounded query and build_nodes) are the same for every reader who may see the same
 comments. Anonymous readers and every logged-in reader without a comment that only they may see (their
 pending comments, and their hidden ones, whose text they still read) are one audience, "everyone";
-moderators, who see every comment, are another. Each process keeps the pages it built last for those two
+moderators, who see every comment, are another. Each process keeps the pages it built last for their
 audiences (COMMENTS_RECENT_PAGES of them, for COMMENTS_FRAGMENT_CACHE_SECONDS at most), keyed by the
 discussion's version (forum/comments/versions.py), read before the page's queries so that a write committed
 while a page is built retires it, and by everything else a page depends on: the sort, the page number, the
 language and time zone of its posting times, and the settings that shape it. A write on any host bumps the
-version, so no process serves a page built before it. A reader with a comment only they may see gets a page
-built for them alone, as does everyone while COMMENTS_RECENT_PAGES is 0.
+version, so no process serves a page built before it. A reader with a comment only they may see is an
+audience of one: their page is kept under their id, for them alone. While COMMENTS_RECENT_PAGES is 0 every
+page is built for its request.
 
 What is kept is shared by every request of its audience and never changed by one: what a viewer may do (their
 votes, their own comments, their controls) is built beside it (viewer.py), and the HTML the audience shares
@@ -44,11 +45,11 @@ class PreparedPage:
 recent_pages: RecentEntries[PreparedPage] = RecentEntries()
 
 
-def audience(user, marks: ReaderMarks) -> str | None:
-    """Whose page this reader gets: EVERYONE's, MODERATORS', or (None) one of their own."""
+def audience(user, marks: ReaderMarks) -> str:
+    """Whose page this reader gets: EVERYONE's, MODERATORS', or one of their own."""
     if rules.can_moderate(user):
         return MODERATORS
-    return None if marks.sees_own_withheld else EVERYONE
+    return f"reader {user.pk}" if marks.sees_own_withheld else EVERYONE
 
 
 def _key(article_id: int, version: int, who: str, sort: str, number: int) -> tuple:
@@ -69,11 +70,9 @@ def _key(article_id: int, version: int, who: str, sort: str, number: int) -> tup
 
 
 def prepared_page(
-    article_id: int, who: str | None, sort: str, number: int, build: Callable[[], PreparedPage]
+    article_id: int, who: str, sort: str, number: int, build: Callable[[], PreparedPage]
 ) -> PreparedPage:
-    """The audience's page from this process's memory, or built (and kept, for an audience) by `build`."""
-    if who is None:
-        return build()
+    """The audience's page from this process's memory, or built (and kept) by `build`."""
     key = _key(article_id, discussion_version(article_id), who, sort, number)
     page = recent_pages.get(key)
     if page is None:

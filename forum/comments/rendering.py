@@ -5,16 +5,18 @@ A comment's shared part (its meta and body: comments/_comment.html) depends on t
 placeholder the viewer gets instead of its text ("hidden", "deleted" or none: decided per viewer by
 threads.build_nodes before the lookup) and on the language, never on anything else of the viewer: no CSRF
 token, no own-comment or moderator controls, no vote state, no messages. It is rendered once and kept in the
-shared cache under
+shared cache under a key made of everything it shows:
 
-    comment-fragment:<release>:<article id>:<discussion version>:<comment id>:<placeholder>:<language>
+    comment-fragment:<release>:<comment id>:<placeholder>:<language>:<digest>
 
-so every write that changes what the discussion shows (forum/comments/versions.py: a reply, an edit, a hide,
-a vote, a delete, an author's new name or staff status, the article edited or closed) retires every fragment
-of the article at once, and a new PAGE_CACHE_RELEASE (new templates) every fragment; the old ones are never
-asked for again and expire after COMMENTS_FRAGMENT_CACHE_SECONDS (0: no fragment cache). A page asks the
-cache once (get_many) for all its rows, renders the misses and stores them once (set_many). While the cache
-is down (forum/lib/cache.py fails open) every fragment is rendered.
+where the digest covers the text, the author's name and staff badge, the status, the edit marks, the
+posting time as shown and the permalink. An edit, a hide, a delete, an author's new name or staff status,
+an article's new address each make another key, so no stale fragment can be served, and a write retires only
+the fragments it changed: a new reply leaves every other comment's fragment in place. A new
+PAGE_CACHE_RELEASE (new templates) retires every fragment; unused ones expire after
+COMMENTS_FRAGMENT_CACHE_SECONDS (0: no fragment cache). A page asks the cache once (get_many) for all its
+rows, renders the misses and stores them once (set_many). While the cache is down (forum/lib/cache.py fails
+open) every fragment is rendered.
 
 Around each shared part, the node's structure (its <li> and <article>, reply slot, "Continue this thread",
 its replies' list and "Show N more replies": comments/_node.html) is the same for every reader of the page's
@@ -28,6 +30,7 @@ The nodes and the per-viewer parts are Jinja2 templates (the `jinja2` engine, fo
 page around them stays Django's template language and gets the nodes as one SafeString.
 """
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -45,7 +48,6 @@ from django.utils.translation import get_language
 from forum.comments.nodes import Node
 from forum.comments.prepared import PreparedPage
 from forum.comments.threads import Discussion
-from forum.comments.versions import discussion_version
 from forum.comments.viewer import CommentLinks, Viewer
 
 NODE_TEMPLATE = "comments/_node.html"
@@ -57,9 +59,21 @@ def _template(name: str):
     return engines["jinja2"].env.get_template(name)
 
 
-def fragment_key(article_id: int, version: int, node: Node, language: str) -> str:
-    release, kind = settings.PAGE_CACHE_RELEASE, node.placeholder or "text"
-    return f"comment-fragment:{release}:{article_id}:{version}:{node.comment.pk}:{kind}:{language}"
+def fragment_key(node: Node, permalink: str, language: str) -> str:
+    comment, kind = node.comment, node.placeholder or "text"
+    shown = (
+        comment.status,
+        comment.display_author,
+        comment.by_staff,
+        comment.by_deleted_account,
+        comment.edited_at,
+        comment.edited_by_moderator,
+        node.when,
+        permalink,
+        comment.body_html if not node.placeholder else "",
+    )
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    return f"comment-fragment:{settings.PAGE_CACHE_RELEASE}:{comment.pk}:{kind}:{language}:{digest}"
 
 
 def render_shared(node: Node, links: CommentLinks) -> str:
@@ -75,9 +89,8 @@ def shared_parts(discussion: Discussion, links: CommentLinks) -> list[SafeString
     timeout = settings.COMMENTS_FRAGMENT_CACHE_SECONDS
     if not timeout or not nodes:
         return [mark_safe(render_shared(node, links)) for node in nodes]
-    article_id = discussion.article.pk
-    version, language = discussion_version(article_id), get_language() or settings.LANGUAGE_CODE
-    keys = [fragment_key(article_id, version, node, language) for node in nodes]
+    language = get_language() or settings.LANGUAGE_CODE
+    keys = [fragment_key(node, links.permalink(node.comment.pk), language) for node in nodes]
     found = cache.get_many(keys)
     missing = {}
     parts = []

@@ -128,9 +128,10 @@ def reopen_comments(*, article: Article, actor, note: str = "") -> ModerationAct
 def posting_refusal(article: Article, user) -> str:
     """Why this reader may not post on this article now, or "" (for templates: the form gives way).
 
-    One query for the article's override and the reader's suspension together, so that the article page
-    stays within its budget; none for anonymous readers, who are offered to log in (the server refuses
-    their posts anyway, and tells them why once they are logged in)."""
+    One query for the article's override and whether the reader is suspended, so that the article page
+    stays within its budget (a suspended reader's page reads the suspension too); none for anonymous
+    readers, who are offered to log in (the server refuses their posts anyway, and tells them why once they
+    are logged in)."""
     if rules.comments_closed(article):
         return _("Comments are closed on this article.")
     if not rules.is_logged_in(user):
@@ -145,7 +146,7 @@ def posting_refusal(article: Article, user) -> str:
 
 def load_discussion_state(article: Article, user) -> Suspension | None:
     """Read the article's close-after override (kept on the instance for close_after_days) and the reader's
-    suspension in force, if any, in one query."""
+    suspension in force, if any, in one query (and a second for a suspended reader: the suspension's row)."""
     columns = {
         "override": Subquery(
             DiscussionSettings.objects.filter(article_id=OuterRef("pk")).values("close_after_days")[:1]
@@ -153,18 +154,9 @@ def load_discussion_state(article: Article, user) -> Suspension | None:
     }
     if rules.is_logged_in(user):
         suspended = Suspension.objects.active().filter(user_id=user.pk).order_by(*LONGEST_FIRST)
-        columns.update(
-            suspension_id=Subquery(suspended.values("pk")[:1]),
-            suspension_ends_at=Subquery(suspended.values("ends_at")[:1]),
-            suspension_reason=Subquery(suspended.values("reason")[:1]),
-        )
+        columns["suspension_id"] = Subquery(suspended.values("pk")[:1])
     state = Article.objects.filter(pk=article.pk).values(**columns).first() or {"override": None}
     article._close_after_days_override = state["override"]
     if not state.get("suspension_id"):
         return None
-    return Suspension(
-        pk=state["suspension_id"],
-        user_id=user.pk,
-        ends_at=state["suspension_ends_at"],
-        reason=state["suspension_reason"],
-    )
+    return Suspension.objects.only("pk", "user_id", "ends_at", "reason").get(pk=state["suspension_id"])

@@ -191,6 +191,26 @@ def test_a_write_renders_the_fragments_again(client, comment, reader, other_read
     assert renders == [comment.pk]
 
 
+def test_a_new_reply_renders_only_its_own_fragment(client, comment, reader, other_reader, renders):
+    page(client, other_reader)
+    renders.clear()
+
+    reply = posting.post_comment(article=comment.article, author=other_reader, body="Bob.", parent=comment)
+    page(client, other_reader)
+
+    assert renders == [reply.pk]
+
+
+def test_a_new_release_renders_every_fragment_again(client, comment, other_reader, settings, renders):
+    page(client, other_reader)
+    renders.clear()
+    settings.PAGE_CACHE_RELEASE = "next"
+
+    page(client, other_reader)
+
+    assert renders == [comment.pk]
+
+
 def test_the_fragment_cache_can_be_turned_off(client, comment, other_reader, settings, renders, spy):
     settings.COMMENTS_FRAGMENT_CACHE_SECONDS = 0
 

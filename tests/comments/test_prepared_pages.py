@@ -152,7 +152,17 @@ def test_a_reader_with_a_pending_comment_gets_a_page_of_their_own(client, commen
 
     assert "Bob, held back." in own and f'id="comment-{pending.pk}"' in own
     assert "Bob, held back." not in everyones
-    assert len(prepared.recent_pages) == 1
+    assert len(prepared.recent_pages) == 2  # everyone's and Bob's own
+
+
+def test_a_readers_own_page_is_kept_for_them(client, comments, other_reader):
+    root, _ = comments
+    CommentFactory(parent=root, author=other_reader, body="Bob, held back.", status=Comment.Status.PENDING)
+    assert comment_queries(client, other_reader) == 1
+
+    assert comment_queries(client, other_reader) == 0
+    assert "Bob, held back." in page(client, other_reader)
+    assert "Bob, held back." not in page(client)
 
 
 def test_the_author_of_a_hidden_comment_still_reads_it(client, comments, reader, other_reader, moderator):
