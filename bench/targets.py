@@ -14,7 +14,8 @@ missing prints "no figure" instead of a verdict. The labels it expects:
 - xtd rows (results["xtd"]): `reader` "anonymous" or "logged in", with `median` (ms) and `shown`.
 - posting (results["posting"]): `median_ms`.
 - HTTP (bench_http.py --json): `rows` with `label` "trivial view", "anonymous" and "logged in" and their
-  `requests_per_second`.
+  `requests_per_second`. The logged-in reader's time over HTTP against the anonymous one is printed as a
+  figure, not a target: there the anonymous page is a copy from the page cache (see over_http).
 """
 
 from dataclasses import dataclass
@@ -37,9 +38,12 @@ class Target:
     goal: str
     ratio: float | None  # measured against the goal: at least 1.0 when met
     met: bool | None  # None: no figure in this run
+    counted: bool = True  # False: a figure printed beside the targets, not one of them
 
     @property
     def verdict(self) -> str:
+        if not self.counted:
+            return "figure"
         return "no figure" if self.met is None else ("met" if self.met else "not met")
 
 
@@ -168,11 +172,15 @@ def over_http(http: dict | None) -> list[Target]:
         )
     else:
         targets.append(Target(share_name, "—", f"≥ {HTTP_SHARE:.0%}", None, None))
+    # Over HTTP an anonymous reader's page is bytes from the page cache and a logged-in reader's is made for
+    # them, so the two are not the same work: the logged-in target is checked in-process, on pages in the
+    # same cache state (logged_in_against_anonymous); this figure is printed beside it.
     if anonymous and logged_in and logged_in["requests_per_second"]:
         factor = anonymous["requests_per_second"] / logged_in["requests_per_second"]
-        targets.append(_within_logged_in_factor(factor_name, factor, "the time per request"))
+        measured = f"{factor:.2f}x the time per request"
     else:
-        targets.append(Target(factor_name, "—", f"≤ {LOGGED_IN_FACTOR:g}x", None, None))
+        measured = "—"
+    targets.append(Target(factor_name, measured, "—", None, None, counted=False))
     return targets
 
 
@@ -192,11 +200,12 @@ def format_targets(targets: list[Target]) -> str:
     rows = [
         [t.name, t.measured, t.goal, "—" if t.ratio is None else f"{t.ratio:.2f}", t.verdict] for t in targets
     ]
-    met = sum(1 for t in targets if t.met)
+    counted = [t for t in targets if t.counted]
+    met = sum(1 for t in counted if t.met)
     return "\n".join(
         [
             "Targets (issue 11); ratio: the measured figure against the target, at least 1.00 when met",
             table(["target", "measured", "goal", "ratio", "verdict"], rows, right={3}),
-            f"{met} of {len(targets)} met",
+            f"{met} of {len(counted)} met",
         ]
     )

@@ -60,6 +60,7 @@ def isolated_cache(settings):
 
     recent_pages.clear()  # the pages a process keeps in its own memory, beside the shared cache
     prepared.recent_pages.clear()
+    prepared.recent_marks.clear()
 
 
 @pytest.fixture(autouse=True)

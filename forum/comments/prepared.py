@@ -25,9 +25,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from forum.comments import rules
-from forum.comments.loading import ReaderMarks
+from forum.comments.loading import ReaderMarks, reader_marks
 from forum.comments.nodes import Node
-from forum.comments.versions import discussion_version
 from forum.lib.recent import RecentEntries
 
 EVERYONE, MODERATORS = "everyone", "moderators"
@@ -43,6 +42,7 @@ class PreparedPage:
 
 
 recent_pages: RecentEntries[PreparedPage] = RecentEntries()
+recent_marks: RecentEntries[ReaderMarks] = RecentEntries()
 
 
 def audience(user, marks: ReaderMarks) -> str:
@@ -69,11 +69,27 @@ def _key(article_id: int, version: int, who: str, sort: str, number: int) -> tup
     )
 
 
+def kept_marks(article, user, version: int) -> ReaderMarks:
+    """The reader's marks (loading.reader_marks) from this process's memory, kept under the discussion's
+    version like the pages: a vote, a new comment and a change of a comment's status each bump it."""
+    if not rules.is_logged_in(user):
+        return ReaderMarks()
+    key = (article.pk, version, user.pk)
+    marks = recent_marks.get(key)
+    if marks is None:
+        marks = reader_marks(article, user)
+        recent_marks.put(
+            key, marks, size=settings.COMMENTS_RECENT_PAGES, seconds=settings.COMMENTS_FRAGMENT_CACHE_SECONDS
+        )
+    return marks
+
+
 def prepared_page(
-    article_id: int, who: str, sort: str, number: int, build: Callable[[], PreparedPage]
+    article_id: int, version: int, who: str, sort: str, number: int, build: Callable[[], PreparedPage]
 ) -> PreparedPage:
-    """The audience's page from this process's memory, or built (and kept) by `build`."""
-    key = _key(article_id, discussion_version(article_id), who, sort, number)
+    """The audience's page from this process's memory, or built (and kept) by `build`. `version` is the
+    discussion's, read before anything of the page is."""
+    key = _key(article_id, version, who, sort, number)
     page = recent_pages.get(key)
     if page is None:
         page = build()

@@ -15,7 +15,6 @@ from forum.comments import prepared
 from forum.comments.loading import (
     bounded_comments,
     comment_anchor,
-    reader_marks,
     replies_anchor,
     thread_comments,
     voted_in,
@@ -25,6 +24,7 @@ from forum.comments.nodes import Node, build_nodes
 from forum.comments.paging import parse_page, thread_pages
 from forum.comments.prepared import PreparedPage
 from forum.comments.sorting import DEFAULT_SORT, after_sibling, parse_sort, sort_key
+from forum.comments.versions import discussion_version
 
 # Above a comment's own page, its thread's root and this many nearest ancestors are listed, however deep the
 # comment lies; "Continue up the thread" opens the nearest one left out.
@@ -91,7 +91,8 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
     process's memory when the reader's audience had it last (prepared.py)."""
     sort = parse_sort(sort)
     number = parse_page(page_number)
-    marks = reader_marks(article, user)
+    version = discussion_version(article.pk)
+    marks = prepared.kept_marks(article, user, version)
 
     def build() -> PreparedPage:
         pages = thread_pages(article, user, sort, through=number)
@@ -99,7 +100,7 @@ def discussion_page(article: Article, user, *, sort: str = DEFAULT_SORT, page_nu
         comments = thread_comments(thread_ids, user, sort, with_votes=False) if thread_ids else []
         return PreparedPage(nodes=build_nodes(comments, user, sort), has_more=number < len(pages))
 
-    page = prepared.prepared_page(article.pk, prepared.audience(user, marks), sort, number, build)
+    page = prepared.prepared_page(article.pk, version, prepared.audience(user, marks), sort, number, build)
     return Discussion(
         article=article,
         sort=sort,
