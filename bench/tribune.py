@@ -154,6 +154,7 @@ def build_discussion(size: int, readers: list[User], *, slug: str, seed: int = 2
 # page of threads with its HTML) but bypasses the anonymous page cache (an extra query parameter makes the
 # page uncacheable); "page" serves the anonymous page whole from the page cache.
 CACHE_STATES = {"cold": "cold", "fragments": "warm fragments", "page": "whole-page cache"}
+COLD_RELEASES = itertools.count()  # one for the whole run: no row finds what another row cached
 
 
 def measure_page(
@@ -180,10 +181,8 @@ def measure_page(
     per_page = discussion.threads if all_threads else settings.COMMENTS_THREADS_PER_PAGE
     budget = discussion.size if all_threads else settings.COMMENTS_PAGE_BUDGET
 
-    releases = itertools.count()
-
     def empty_caches() -> None:
-        settings.PAGE_CACHE_RELEASE = f"bench-cold-{next(releases)}"  # every cache key is new
+        settings.PAGE_CACHE_RELEASE = f"bench-cold-{next(COLD_RELEASES)}"  # every cache key is new
         discussion_changed(discussion.article.pk)
 
     cold = cache == "cold"
