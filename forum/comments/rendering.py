@@ -45,6 +45,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from forum.comments.jinja import translator
 from forum.comments.nodes import Node
 from forum.comments.prepared import PreparedPage
 from forum.comments.threads import Discussion
@@ -116,7 +117,9 @@ class Skeleton:
 
 def build_skeleton(discussion: Discussion) -> Skeleton:
     links = CommentLinks(discussion.article.slug)
-    parts = _template(NODE_TEMPLATE).make_module({"discussion": discussion, "links": links})
+    parts = _template(NODE_TEMPLATE).make_module(
+        {"discussion": discussion, "links": links, "_": translator()}
+    )
     nodes = discussion.nodes
     shared = shared_parts(discussion, links)
     return Skeleton(
@@ -167,7 +170,13 @@ def part_renderer(request: HttpRequest | None, discussion: Discussion, viewer: V
         csrf = {"csrf_token": CSRF_SLOT, "csrf_input": csrf_field(CSRF_SLOT)}
     else:
         csrf = csrf_context(request)
-    context = {"discussion": discussion, "viewer": viewer, "focus_url": focus_url(discussion), **csrf}
+    context = {
+        "discussion": discussion,
+        "viewer": viewer,
+        "focus_url": focus_url(discussion),
+        "_": translator(),
+        **csrf,
+    }
     return _template(PART_TEMPLATE).make_module(context).viewer_part
 
 
