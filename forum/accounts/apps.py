@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "forum.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from forum.accounts import receivers  # noqa: F401  (connects the receivers)

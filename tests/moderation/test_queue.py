@@ -222,9 +222,10 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
     queued(tab, size, moderator)
     moderator.refresh_from_db()  # a fresh permission cache, as in a real request
 
-    # user, permissions, 3 tab counts, page count + rows (+1 for grouped reports), reports, log, appeals,
-    # 3 × authors' history, the article filter, the header's unread notifications (the session is cached)
-    with django_assert_num_queries(16 if tab == "reported" else 15):
+    # user, 3 tab counts, page count + rows (+1 for grouped reports), reports, log, appeals, 3 × authors'
+    # history, the article filter, the header's unread notifications (the session is cached, and so are the
+    # moderator's permissions: suspending asked for them, forum/accounts/permissions.py)
+    with django_assert_num_queries(15 if tab == "reported" else 14):
         response = as_moderator.get("/moderation/", {"tab": tab})
 
     assert len(response.context["rows"]) == size
