@@ -21,6 +21,7 @@ from bench import shape
 from bench.measure import Timing, count_matches, count_queries, percentile, time_get
 from bench.texts import make_bodies
 from forum.accounts.models import User
+from forum.accounts.permissions import permissions_changed
 from forum.comments.models import Comment, Vote, refresh_planner_statistics
 from forum.comments.posting import post_comment, refresh_comment_count
 from forum.comments.versions import discussion_changed
@@ -148,11 +149,12 @@ def build_discussion(size: int, readers: list[User], *, slug: str, seed: int = 2
     )
 
 
-# How a timed GET finds the caches: "cold" starts every GET with empty caches (a new PAGE_CACHE_RELEASE and
-# the discussion's version retired: no cached page, no page of threads kept in memory, no cached comment
-# fragment, every comment rendered); "fragments" keeps what the warm-up cached and kept (the fragments, the
-# page of threads with its HTML) but bypasses the anonymous page cache (an extra query parameter makes the
-# page uncacheable); "page" serves the anonymous page whole from the page cache.
+# How a timed GET finds the caches: "cold" starts every GET with empty caches (a new PAGE_CACHE_RELEASE, the
+# discussion's version and the permissions' version retired: no cached page, no page of threads kept in
+# memory, no cached comment fragment, every comment rendered, the reader's permissions read); "fragments"
+# keeps what the warm-up cached and kept (the fragments, the page of threads with its HTML) but bypasses the
+# anonymous page cache (an extra query parameter makes the page uncacheable); "page" serves the anonymous
+# page whole from the page cache.
 CACHE_STATES = {"cold": "cold", "fragments": "warm fragments", "page": "whole-page cache"}
 COLD_RELEASES = itertools.count()  # one for the whole run: no row finds what another row cached
 
@@ -184,6 +186,7 @@ def measure_page(
     def empty_caches() -> None:
         settings.PAGE_CACHE_RELEASE = f"bench-cold-{next(COLD_RELEASES)}"  # every cache key is new
         discussion_changed(discussion.article.pk)
+        permissions_changed()  # the reader's permissions are read again too
 
     cold = cache == "cold"
     with override_settings(
