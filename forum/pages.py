@@ -9,6 +9,7 @@ fragments' viewer through the same function (settings.COMMENTS_VIEWER names it),
 shows the same controls.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -18,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.views import ArticleDetailView
 from forum.comments import threads
 from forum.comments.forms import CommentForm
-from forum.comments.rendering import render_nodes
+from forum.comments.rendering import nodes_bytes
 from forum.comments.threads import Discussion
 from forum.comments.viewer import Row, Viewer
 from forum.moderation.viewer import HidingNote, ModerationState, ModerationUrls, moderation_state
@@ -34,6 +35,12 @@ class SiteRow(Row):
     following: bool = False  # on a top-level comment: the viewer follows its thread
     follow_url: str = ""
     unfollow_url: str = ""
+
+    def variant(self) -> tuple | None:
+        """A moderation note is text about this comment for this reader: such a row is theirs alone."""
+        if self.note is not None:
+            return None
+        return (*super().variant(), self.following, self.follow_url, self.unfollow_url)
 
 
 class SiteViewer(Viewer):
@@ -107,9 +114,14 @@ def follow_button(request: HttpRequest, following: FollowingState) -> SafeString
     )
 
 
+# Where the nodes go in the rendered page: random per process, so no text of the page can hold it.
+NODES_SLOT = f"<!--nodes-{secrets.token_hex(16)}-->"
+
+
 def discussion_context(request: HttpRequest, article, comment_form: CommentForm | None = None) -> dict:
     """The article page's discussion: the page of threads the query asks for, its viewer, the nodes it sees
-    (rendered in Python: forum.comments.rendering), the header's follow button and the form."""
+    (rendered in Python: forum.comments.rendering, encoded, to go into the page in place of NODES_SLOT), the
+    header's follow button and the form."""
     discussion = threads.discussion_page(
         article, request.user, sort=request.GET.get("sort"), page_number=request.GET.get("page", 1)
     )
@@ -117,14 +129,18 @@ def discussion_context(request: HttpRequest, article, comment_form: CommentForm 
     return {
         "discussion": discussion,
         "viewer": viewer,
-        "nodes": render_nodes(request, discussion, viewer),
+        "nodes": SafeString(NODES_SLOT),
+        "nodes_bytes": nodes_bytes(request, discussion, viewer),
         "follow_button": follow_button(request, viewer.following),
         "form": comment_form or CommentForm(),
     }
 
 
 class ArticlePageView(ArticleDetailView):
-    """`articles:detail` on this site: the article (ArticleDetailView) and its discussion."""
+    """`articles:detail` on this site: the article (ArticleDetailView) and its discussion.
+
+    The nodes (a megabyte or more on a big page) are put into the rendered page once, in place of
+    NODES_SLOT: handed to the templates, they would be copied again by every block and tag around them."""
 
     template_name = "pages/article.html"
     comment_form: CommentForm | None = None  # a failed post re-renders the page with its form
@@ -132,4 +148,15 @@ class ArticlePageView(ArticleDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(discussion_context(self.request, self.object, self.comment_form))
+        self.nodes = context.pop("nodes_bytes")
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response.add_post_render_callback(self.put_nodes_in)
+        return response
+
+    def put_nodes_in(self, response) -> None:
+        before, slot, after = response.content.partition(NODES_SLOT.encode())
+        if slot:
+            response.content = b"".join([before, self.nodes, after])

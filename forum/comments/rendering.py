@@ -180,39 +180,62 @@ def part_renderer(request: HttpRequest | None, discussion: Discussion, viewer: V
     return _template(PART_TEMPLATE).make_module(context).viewer_part
 
 
-def rows_for_all(page: PreparedPage, discussion: Discussion, viewer: Viewer) -> list[str]:
-    """Each node's HTML (head, part, tail) as any reader of the viewer's kind gets it, with CSRF_SLOT for
-    their token: kept with the page of threads for its audience."""
+def rows_for_all(page: PreparedPage, discussion: Discussion, viewer: Viewer) -> list[bytes]:
+    """Each node's HTML (head, part, tail), encoded, as any reader of the viewer's kind gets it, with
+    CSRF_SLOT for their token: kept with the page of threads for its audience."""
     key = ("rows", viewer.part_key())
     found = page.shared_html.get(key)
     if found is None:
         frame, render = skeleton(discussion), part_renderer(None, discussion, viewer)
         found = page.shared_html[key] = [
-            f"{head}{render(viewer.generic_row(index))}{tail}"
+            f"{head}{render(viewer.generic_row(index))}{tail}".encode()
             for index, (head, tail) in enumerate(zip(frame.heads, frame.tails, strict=True))
         ]
     return found
 
 
-def rendered_rows(request: HttpRequest, discussion: Discussion, viewer: Viewer, indexes) -> dict[int, str]:
-    """These rows' HTML rendered for this viewer, by index."""
+def marked_rows(page: PreparedPage, discussion: Discussion, viewer: Viewer, indexes) -> dict[int, bytes]:
+    """The viewer's own rows, encoded, with CSRF_SLOT for their token. A row renders the same for every
+    viewer whose row has the same variant (Row.variant: what they may do with it, whether they voted, follow
+    its thread), so each variant of a row is kept with the page too; a row with no variant (one with a
+    moderation note) is rendered every time."""
+    kept = page.shared_html.setdefault(("variants", viewer.part_key()), {})
+    frame, render = skeleton(discussion), None
+    result = {}
+    for index in indexes:
+        row = viewer.row(index)
+        variant = row.variant()
+        html = kept.get((index, variant)) if variant is not None else None
+        if html is None:
+            render = render or part_renderer(None, discussion, viewer)
+            html = f"{frame.heads[index]}{render(row)}{frame.tails[index]}".encode()
+            if variant is not None:
+                kept[(index, variant)] = html
+        result[index] = html
+    return result
+
+
+def rendered_rows(request: HttpRequest, discussion: Discussion, viewer: Viewer) -> list[str]:
+    """Every row's HTML rendered for this viewer."""
     frame, render = skeleton(discussion), part_renderer(request, discussion, viewer)
-    return {
-        index: f"{frame.heads[index]}{render(viewer.row(index))}{frame.tails[index]}" for index in indexes
-    }
+    return [
+        f"{head}{render(row)}{tail}"
+        for head, row, tail in zip(frame.heads, viewer.rows, frame.tails, strict=True)
+    ]
 
 
-def render_nodes(request: HttpRequest, discussion: Discussion, viewer: Viewer) -> SafeString:
-    """The discussion's comments as this viewer sees them.
+def nodes_bytes(request: HttpRequest, discussion: Discussion, viewer: Viewer) -> bytes:
+    """The discussion's comments as this viewer sees them, encoded (UTF-8): what render_nodes returns, for a
+    page that puts them into its response itself (forum/pages.py).
 
-    On a page of threads kept for an audience, the rows that are the viewer's own (viewer.marked) are
-    rendered for them and the others come from the rows kept for any reader of their kind, with their CSRF
-    token put in; an anonymous reader's whole nodes are put together once. Any other page is rendered row by
-    row for the viewer."""
+    On a page of threads kept for an audience, the rows that are the viewer's own (viewer.marked) come from
+    their variants and the others from the rows kept for any reader of their kind, with their CSRF token
+    put in; an anonymous reader's whole nodes are put together once. Any other page is rendered row by row
+    for the viewer. A big page is a megabyte or more, so the kept rows are bytes: the page is joined and its
+    tokens put in without a copy in Python's wider string form."""
     page = discussion.prepared if discussion.highlight is None else None
     if page is None:
-        rows = rendered_rows(request, discussion, viewer, range(len(discussion.nodes)))
-        return mark_safe("".join([*rows.values(), skeleton(discussion).end]))
+        return "".join([*rendered_rows(request, discussion, viewer), skeleton(discussion).end]).encode()
     anonymous = not viewer.authenticated
     if anonymous and "anonymous" in page.shared_html:
         return page.shared_html["anonymous"]
@@ -220,11 +243,16 @@ def render_nodes(request: HttpRequest, discussion: Discussion, viewer: Viewer) -
     marked = viewer.marked()
     if marked:
         rows = list(rows)
-        for index, html in rendered_rows(request, discussion, viewer, sorted(marked)).items():
+        for index, html in marked_rows(page, discussion, viewer, marked).items():
             rows[index] = html
-    html = "".join([*rows, skeleton(discussion).end])
+    html = b"".join([*rows, skeleton(discussion).end.encode()])
     if anonymous:
         # An anonymous reader's rows hold no form, so no CSRF_SLOT: this page is the same for all of them.
-        html = page.shared_html["anonymous"] = mark_safe(html)
+        page.shared_html["anonymous"] = html
         return html
-    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))
+    return html.replace(CSRF_SLOT.encode(), get_token(request).encode())
+
+
+def render_nodes(request: HttpRequest, discussion: Discussion, viewer: Viewer) -> SafeString:
+    """The discussion's comments as this viewer sees them (nodes_bytes), for a template."""
+    return mark_safe(nodes_bytes(request, discussion, viewer).decode())

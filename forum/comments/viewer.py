@@ -98,6 +98,12 @@ class Row:
     def comment(self) -> Comment:
         return self.node.comment
 
+    def variant(self) -> tuple | None:
+        """What this row's part depends on besides its node and the page (Viewer.part_key): two rows of a
+        node with the same variant render the same. None: a part of this viewer's alone (sites say when)."""
+        a = self.actions
+        return (a.voted, a.own, a.can_vote, a.can_reply, a.can_edit, a.can_delete, a.can_report)
+
 
 class Viewer:
     """Everything per-viewer on a discussion page: a Row for each node of the discussion, built when asked
