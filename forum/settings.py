@@ -83,7 +83,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Outside the page cache, so cached pages get the header too (no nonces: cached bytes are shared).
+    # Serves a cached article page to a reader whose request shows they are anonymous, skipping what follows
+    # (forum/page_cache.py): after SecurityMiddleware, whose HTTPS redirect and HSTS depend on the request;
+    # it replays the headers the rest gave the page (the policy's too: no nonces, the bytes are shared).
+    "forum.page_cache.AnonymousPageFastPath",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,10 +96,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "forum.accounts.language.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "forum.page_cache.AnonymousPageCache",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that a page it has just stored leaves through every middleware above, as a hit does.
+    "forum.page_cache.AnonymousPageCache",
 ]
 
 ROOT_URLCONF = "forum.urls"
@@ -366,6 +370,9 @@ PAGE_CACHE_RELEASE = env.str("PAGE_CACHE_RELEASE", default="")
 # discussion's version in the shared cache on every hit): a hit then reads the version, not the whole page.
 # 0 turns it off.
 PAGE_CACHE_LOCAL_PAGES = env.int("PAGE_CACHE_LOCAL_PAGES", default=32)
+# A reader with no session or messages cookie gets a cached page before the rest of the middleware runs, with
+# the headers recorded when the page was served the normal way (forum/page_cache.py). false turns it off.
+PAGE_CACHE_FAST_PATH = env_bool("PAGE_CACHE_FAST_PATH", True)
 # Each comment's shared part (meta and body) is cached for every reader (forum/comments/rendering.py) under
 # the discussion's version and PAGE_CACHE_RELEASE, so a write or a release retires it at once; this only
 # bounds how long an unused one stays in the cache. 0 turns the fragment cache off.
