@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -79,21 +79,36 @@ def listed_replies(user, sort: str) -> QuerySet[Comment]:
 
 def _walk_step(user, sort: str) -> tuple[str, list]:
     """The recursive term of the walk over `shown(id, depth, expand)`: the first replies of each row expanded,
-    by its depth, above the display depth. SQL and its parameters."""
+    by its depth, above the display depth. SQL and its parameters.
+
+    In the oldest and newest sorts the database reads those replies alone, from the index on the replies'
+    order, however many replies a comment has ("top" sorts each comment's replies once): PostgreSQL by a
+    LATERAL subquery per row whose LIMIT follows the row's depth; SQLite, which has neither LATERAL nor a
+    LIMIT that reads a row, by one subquery per depth under a single IN, whose ids it reads by primary key
+    (given an OR of one IN per depth, its planner may scan the whole table for each row instead)."""
+    replies = listed_replies(user, sort).filter(parent_id=RawSQL("shown.id", ())).values("id")
     levels = len(settings.COMMENTS_REPLIES_PER_LEVEL)
+    where = "shown.expand = 1 AND shown.depth + 1 < %s"
+    if connection.vendor == "postgresql":
+        first, first_params = _sql(replies)  # Django ends it with its ORDER BY: the LIMIT goes after it
+        cases = " ".join("WHEN shown.depth + 1 = %s THEN %s" for _ in range(1, levels))
+        limits = [p for depth in range(1, levels) for p in (depth, replies_per_level(depth))]
+        sql = (
+            f" UNION ALL SELECT c.id, shown.depth + 1, 1 FROM shown CROSS JOIN LATERAL"
+            f" ({first} LIMIT CASE {cases} ELSE %s END) AS c WHERE {where}"
+        )
+        return sql, [*first_params, *limits, replies_per_level(levels), settings.COMMENTS_DISPLAY_DEPTH]
     branches, params = [], []
     for depth in range(1, levels + 1):
-        replies = listed_replies(user, sort).filter(parent_id=RawSQL("shown.id", ())).values("id")
-        inner, inner_params = _sql(replies[: replies_per_level(depth)])
         test = "=" if depth < levels else ">="
-        branches.append(f"(shown.depth + 1 {test} %s AND c.id IN ({inner}))")
-        params += [depth, *inner_params]
+        at_depth = RawSQL(f"shown.depth + 1 {test} %s", (depth,), output_field=BooleanField())
+        branch, branch_params = _sql(replies.filter(at_depth)[: replies_per_level(depth)])
+        branches.append(f"SELECT id FROM ({branch}) AS d{depth}")
+        params += branch_params
     table = connection.ops.quote_name(Comment._meta.db_table)
-    sql = (
-        f" UNION ALL SELECT c.id, shown.depth + 1, 1 FROM shown JOIN {table} c ON c.parent_id = shown.id"
-        f" WHERE shown.expand = 1 AND shown.depth + 1 < %s AND ({' OR '.join(branches)})"
-    )
-    return sql, [settings.COMMENTS_DISPLAY_DEPTH, *params]
+    first = " UNION ALL ".join(branches)
+    sql = f" UNION ALL SELECT c.id, shown.depth + 1, 1 FROM shown JOIN {table} c ON c.id IN ({first})"
+    return f"{sql} WHERE {where}", [*params, settings.COMMENTS_DISPLAY_DEPTH]
 
 
 def _inner_limit() -> str:
@@ -162,7 +177,7 @@ def _without_partial_last_level(comments: list[Comment], offset: int) -> list[Co
 
 
 def roots_anchor(thread_ids: list[int]) -> tuple[str, tuple]:
-    roots = Comment.objects.in_threads(thread_ids).roots().order_by()
+    roots = Comment.objects.roots_of(thread_ids).order_by()
     return _sql(roots.annotate(depth=Value(0), expand=Value(1)).values("id", "depth", "expand"))
 
 

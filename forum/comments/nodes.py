@@ -132,11 +132,12 @@ def format_times(nodes) -> None:
     """Format every posting time once here: the date filter in the template costs more than any other
     construct on a long discussion (see bench/). The day follows the active language's SHORT_DATE_FORMAT
     (forum/formats), formatted once per distinct day; the time is "H:i" in every language."""
+    zone = timezone.get_current_timezone()  # once: each lookup reads a context variable
     days: dict = {}
     for node in nodes:
-        local = timezone.localtime(node.comment.created_at)
+        local = node.comment.created_at.astimezone(zone)
         day = local.date()
         shown = days.get(day)
         if shown is None:
             shown = days[day] = date_format(day, "SHORT_DATE_FORMAT")
-        node.when = f"{shown}, {local:%H:%M}"
+        node.when = f"{shown}, {local.hour:02d}:{local.minute:02d}"  # a quarter of what strftime costs

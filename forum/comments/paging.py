@@ -99,7 +99,7 @@ def place_new_thread(
     after = next((thread_id for thread_id in reversed(before) if thread_id in rendered), None)
     if after is not None:
         # The DOM names a thread by its top-level comment.
-        after = Comment.objects.in_thread(after).roots().values_list("pk", flat=True).get()
+        after = Comment.objects.roots_of([after]).values_list("pk", flat=True).get()
     return Placement(page=number, after=after)
 
 

@@ -151,6 +151,66 @@ def test_budget_cuts_the_page_breadth_first_without_holes(client, article, giant
     )  # every reply not shown is counted once, by its parent's link or its own's
 
 
+def bush(article, *, fanout: int, depth: int) -> dict[int, list[Comment]]:
+    """One thread built in bulk in which every comment down to `depth` has `fanout` replies, each sibling
+    posted later and scored higher than the one before. Returns each comment's replies by its pk (the root's
+    under 0)."""
+    author = UserFactory()
+    start = timezone.now() - timedelta(days=1)
+    tree_id = (Comment.objects.order_by("-tree_id").values_list("tree_id", flat=True).first() or 0) + 1
+    size = sum(fanout**level for level in range(depth + 1))
+    root = Comment(
+        article=article, author=author, body="Root", tree_id=tree_id, lft=1, rght=2 * size, level=0
+    )
+    levels = [[root]]
+    for level in range(1, depth + 1):
+        below = sum(fanout**d for d in range(depth - level + 1))  # comments in a subtree rooted here
+        levels.append(
+            [
+                Comment(
+                    article=article,
+                    author=author,
+                    parent=parent,
+                    body=f"{parent.body}.{i}",
+                    score=i,
+                    tree_id=tree_id,
+                    lft=parent.lft + 1 + 2 * below * i,
+                    rght=parent.lft + 2 * below * (i + 1),
+                    level=level,
+                )
+                for parent in levels[-1]
+                for i in range(fanout)
+            ]
+        )
+    for level in levels:
+        for comment in level:
+            comment.created_at = start + timedelta(seconds=len(comment.body))
+            comment.body_html = f"<p>{comment.body}</p>"
+        Comment.objects.bulk_create(level)
+    replies: dict[int, list[Comment]] = {0: levels[0]}
+    for level in levels[1:]:
+        for comment in level:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return replies
+
+
+@pytest.mark.parametrize("sort", ["oldest", "newest", "top"])
+def test_each_depth_shows_the_first_replies_its_schedule_gives(client, article, settings, sort):
+    settings.COMMENTS_REPLIES_PER_LEVEL = [3, 2, 1]
+    replies = bush(article, fanout=4, depth=5)
+    order = {"oldest": lambda c: c.pk, "newest": lambda c: -c.pk, "top": lambda c: -c.score}[sort]
+
+    def expected(comment: Comment, depth: int) -> list[int]:
+        first = sorted(replies.get(comment.pk, []), key=order)[: [3, 2, 1][min(depth, 3) - 1]]
+        return [comment.pk, *(pk for reply in first for pk in expected(reply, depth + 1))]
+
+    html = client.get(f"{article.get_absolute_url()}?sort={sort}").content.decode()
+
+    assert shown(html) == expected(replies[0][0], 1)  # 1 + 3 + 6 + 6 + 6 + 6 comments
+    # The root's one reply left, 2 of each reply's 4, and 3 below each comment shown at depths 2 to 4.
+    assert sorted(n for _, _, n in more_links(html)) == [1] + [2] * 3 + [3] * 18
+
+
 @pytest.mark.parametrize("sort", ["oldest", "newest", "top"])
 def test_walking_show_more_with_htmx_gives_every_reply_once_in_order(client, article, big, sort):
     root, replies, _below = big

@@ -3,11 +3,12 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forum.comments import paging, threads
-from forum.comments.models import Comment
+from forum.comments.models import RESTRICTED_STATUSES, Comment
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,30 @@ def test_continue_this_thread_counts_only_the_replies_the_reader_may_see(article
 
     assert anonymous.continue_thread and anonymous.reply_count == 1  # chain[3]; not the pending or spam one
     assert author.reply_count == 2  # and the author's own pending reply
+
+
+def test_continue_this_thread_counts_every_reply_for_a_moderator(article, settings, moderator):
+    settings.COMMENTS_DISPLAY_DEPTH = 3
+    chain = [CommentFactory(article=article)]
+    for _ in range(3):
+        chain.append(CommentFactory(parent=chain[-1]))
+    CommentFactory(parent=chain[3], status=Comment.Status.PENDING)
+    CommentFactory(parent=chain[3], status=Comment.Status.SPAM)
+
+    node = threads.discussion_page(article, moderator).nodes[2]
+
+    assert node.continue_thread and node.reply_count == 3
+
+
+def test_the_index_of_restricted_comments_holds_every_status_a_reader_may_not_see(article):
+    by_status = {status: CommentFactory(article=article, status=status) for status in Comment.Status.values}
+    listed = set(Comment.objects.visible_to(AnonymousUser()).values_list("pk", flat=True))
+    index = next(index for index in Comment._meta.indexes if index.name == "comment_restricted")
+
+    unseen = sorted(status for status, comment in by_status.items() if comment.pk not in listed)
+
+    assert unseen == RESTRICTED_STATUSES == ["pending", "spam"]
+    assert index.condition == Q(status__in=unseen)
 
 
 def test_continuation_renders_the_rest_of_the_thread(article, settings):
