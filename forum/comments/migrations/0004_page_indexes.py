@@ -34,4 +34,7 @@ class Migration(migrations.Migration):
             name='parent',
             field=mptt.fields.TreeForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='comments.comment', verbose_name='reply to'),
         ),
+        # SQLite rebuilt the table for that change, which drops its planner statistics: gather them again
+        # (forum/comments/models.py: refresh_planner_statistics).
+        migrations.RunSQL('ANALYZE "comments_comment"', reverse_sql=migrations.RunSQL.noop),
     ]
