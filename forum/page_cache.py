@@ -24,9 +24,6 @@ normal way serves. Whatever it is not sure of goes the normal way.
 """
 
 import hashlib
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -47,49 +44,21 @@ from django.utils.module_loading import import_string
 
 from articles.models import Article
 from forum.comments.versions import discussion_version
+from forum.lib.recent import RecentEntries
 
 # The query parameters the page depends on; a request with any other is rendered, not cached.
 PAGE_PARAMETERS = {"sort", "page"}
 CACHED_VIEWS = {"articles:detail"}
 
 
-class RecentPages:
-    """The pages this process served last, by key, each until its PAGE_CACHE_SECONDS are up. An entry is
-    only served while its version is the discussion's current one, which is read from the shared cache on
-    every hit, so a write on any host retires it here too."""
-
-    def __init__(self) -> None:
-        self._entries: OrderedDict[str, tuple[float, dict]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> dict | None:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            expires, entry = found
-            if expires <= time.monotonic():
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: str, entry: dict) -> None:
-        size, seconds = settings.PAGE_CACHE_LOCAL_PAGES, settings.PAGE_CACHE_SECONDS
-        if size <= 0 or seconds <= 0:
-            return
-        with self._lock:
-            self._entries[key] = (time.monotonic() + seconds, entry)
-            self._entries.move_to_end(key)
-            while len(self._entries) > size:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+# The pages this process served last (PAGE_CACHE_LOCAL_PAGES), each until its PAGE_CACHE_SECONDS are up. An
+# entry is only served while its version is the discussion's current one, which is read from the shared
+# cache on every hit, so a write on any host retires it here too.
+recent_pages: RecentEntries[dict] = RecentEntries()
 
 
-recent_pages = RecentPages()
+def _keep(key: str, entry: dict) -> None:
+    recent_pages.put(key, entry, size=settings.PAGE_CACHE_LOCAL_PAGES, seconds=settings.PAGE_CACHE_SECONDS)
 
 
 def _page_key(request: HttpRequest, slug: str) -> str:
@@ -110,14 +79,14 @@ def _current_entry(key: str) -> dict | None:
         return entry
     entry = cache.get(key)
     if entry is not None and entry["version"] == discussion_version(entry["article_id"]):
-        recent_pages.put(key, entry)
+        _keep(key, entry)
         return entry
     return None
 
 
 def _store(key: str, entry: dict) -> None:
     cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-    recent_pages.put(key, entry)
+    _keep(key, entry)
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
